@@ -1,0 +1,84 @@
+/*
+ * model.h — a learning problem whose gradients the simulation computes.
+ *
+ * A model is a differentiable objective over a parameter vector of `dim`
+ * doubles, the mean of a per-sample loss over a dataset plus a penalty:
+ *     f(x) = (1/N) sum_i loss(x; a_i, y_i) + (l2/2) ||x||^2.
+ * One file per model implements the operations below (models/<name>.c);
+ * model_init picks the file by kind.
+ *
+ * Rules:
+ *   - No operation allocates.  Each caller owns a workspace of
+ *     model_workspace_size(m, batch) doubles (a worker has its own, so
+ *     workers never share scratch memory).
+ *   - Gradients are computed with CBLAS; the results depend only on the
+ *     inputs (OpenBLAS runs single-threaded inside a simulation).
+ *   - The timing-only model `none` has dim 0 and every operation returns 0.
+ */
+#ifndef ASG_MODEL_H
+#define ASG_MODEL_H
+
+#include <stddef.h>
+#include <gsl/gsl_rng.h>
+
+#include "../src/common/diag.h"
+#include "../src/data/dataset.h"
+#include "../src/scenario/scenario.h"
+
+struct model;
+
+struct model_ops {
+	const char *name;
+	/* Which labels the model learns from. */
+	enum data_task task;
+	/* Doubles of workspace needed for a gradient over `batch` samples and
+	 * for the full gradient/evaluation (which works in chunks). */
+	size_t (*workspace_size)(const struct model *m, size_t batch);
+	/* x <- the initial parameters (may draw from rng). */
+	void (*init_params)(const struct model *m, double *x, gsl_rng *rng);
+	/* g <- gradient of the mean loss over samples idx[0..b) at x, plus the
+	 * penalty's gradient.  Returns the mean loss of the batch (with penalty). */
+	double (*batch_grad)(const struct model *m, const double *x,
+			     const size_t *idx, size_t b, double *g, double *work);
+	/* g <- the full gradient of f at x over the training set (g may be
+	 * NULL); returns f(x). */
+	double (*full_grad)(const struct model *m, const double *x, double *g,
+			    double *work);
+	/* Mean loss (without penalty) and accuracy (NAN for regression) at x
+	 * over n rows X, labels y. */
+	void (*evaluate)(const struct model *m, const double *x, const double *X,
+			 const double *y, size_t n, double *loss, double *accuracy,
+			 double *work);
+};
+
+struct model {
+	const struct model_ops *ops;  /* the model's operations */
+	const struct dataset *data;   /* training (and held-out) samples, not owned */
+	size_t dim;                   /* number of parameters */
+	double l2;                    /* L2 penalty weight */
+};
+
+/* The operations of a model kind. */
+const struct model_ops *model_ops_of(enum model_kind kind);
+
+/* Set up a model over a dataset (data may be NULL for `none`). */
+asg_status model_init(struct model *m, const struct model_config *cfg,
+		      const struct dataset *data, struct diag *d);
+
+/* Convenience wrappers over m->ops. */
+size_t model_workspace_size(const struct model *m, size_t batch);
+void model_init_params(const struct model *m, double *x, gsl_rng *rng);
+double model_batch_grad(const struct model *m, const double *x,
+			const size_t *idx, size_t b, double *g, double *work);
+double model_full_grad(const struct model *m, const double *x, double *g,
+		       double *work);
+void model_evaluate(const struct model *m, const double *x, const double *X,
+		    const double *y, size_t n, double *loss, double *accuracy,
+		    double *work);
+
+/* Operations of each model file. */
+extern const struct model_ops model_none_ops;
+extern const struct model_ops model_quadratic_ops;
+extern const struct model_ops model_logreg_ops;
+
+#endif

@@ -1,0 +1,63 @@
+/*
+ * dataset.h — the samples a model learns from: a dense design matrix with
+ * one label per row, a training part and an optional held-out part.
+ *
+ * Rows are stored row-major (sample i's features at x[i*d .. i*d+d)).
+ * Labels are real numbers for regression and 0/1 for binary
+ * classification.  A dataset is built once, before the simulation, and
+ * read-only afterwards: workers share it.
+ */
+#ifndef ASG_DATASET_H
+#define ASG_DATASET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/diag.h"
+#include "../scenario/scenario.h"
+
+enum data_task {
+	TASK_REGRESSION,   /* real labels: b = A x* + noise */
+	TASK_BINARY,       /* 0/1 labels: y ~ Bernoulli(sigmoid(a . x*)) */
+};
+
+struct dataset {
+	size_t n;          /* training samples */
+	size_t d;          /* features */
+	double *x;         /* n x d, row-major (owned) */
+	double *y;         /* n labels (owned) */
+	size_t n_test;     /* held-out samples, 0 if none */
+	double *x_test;    /* n_test x d (owned, NULL if none) */
+	double *y_test;    /* n_test labels (owned, NULL if none) */
+	double *truth;     /* d: the parameter the labels were generated from
+	                      (synthetic only, else NULL, owned) */
+};
+
+/* Build the dataset of a scenario: generate it (synthetic, from `seed`
+ * through the RNG_DATA stream) or read it (csv).  The held-out part is the
+ * last `test` fraction of a seeded shuffle.  On error records a message in
+ * *d (located for a bad data file: "FILE:LINE:COL: ...") and returns it;
+ * *out is then empty. */
+asg_status dataset_load(const struct data_config *cfg, enum data_task task,
+			uint64_t seed, struct dataset *out, struct diag *d);
+
+/* Free what the dataset owns; safe on an empty (zeroed) dataset. */
+void dataset_release(struct dataset *ds);
+
+/* Shards of the training samples, one per worker. */
+struct partition {
+	size_t nshards;    /* workers */
+	size_t *index;     /* all training sample indices, shard by shard (owned) */
+	size_t *start;     /* nshards + 1 offsets into index (owned) */
+};
+
+/* Split n samples among nshards workers: iid = a random permutation
+ * (seeded from `seed` through the RNG_PARTITION stream) cut into shards
+ * whose sizes differ by at most one.  Fails with ASG_EINPUT if there are
+ * fewer samples than shards. */
+asg_status partition_build(enum partition_kind kind, size_t n, size_t nshards,
+			   uint64_t seed, struct partition *out, struct diag *d);
+
+void partition_release(struct partition *p);
+
+#endif

@@ -1,0 +1,171 @@
+/*
+ * scenario.h — a scenario file, validated and typed, and the runs it
+ * expands to.
+ *
+ * A scenario is a YAML mapping (DESIGN.md "Scenario file").  Loading it:
+ *   1. parses the file with libfyaml;
+ *   2. applies each `--set KEY=VALUE` (dotted path, `workers[0].count`),
+ *      the value parsed as YAML;
+ *   3. expands `sweep:` (a cartesian grid over dotted keys) x replications
+ *      into runs, each run's document being the base with that point's
+ *      values applied the same way as --set;
+ *   4. validates every run's document into a struct scenario.
+ * Nothing is written anywhere: a scenario that loads is safe to run.
+ *
+ * Errors are located "FILE:LINE:COL: message" at the offending node, the
+ * character inside a distribution's text, or, for a --set, at
+ * "--set:I:COL" (I = the 1-based index of the --set argument, COL the
+ * column inside "KEY=VALUE").  Unknown keys are errors with a suggestion
+ * ("unknown key 'uplnk' in 'network', did you mean 'uplink'?").
+ *
+ * Run seeds: run r of a sweep point has seed `seed + r`, the same at every
+ * sweep point (common random numbers across the points of a sweep).
+ * `--seed N` replaces the scenario's seed.
+ */
+#ifndef ASG_SCENARIO_H
+#define ASG_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/diag.h"
+#include "../engine/dist.h"
+
+#define SCENARIO_NAME_MAX 128
+#define SCENARIO_PATH_MAX 4096
+
+enum model_kind {
+	MODEL_NONE,       /* timing only: no gradients, every event still simulated */
+	MODEL_QUADRATIC,  /* least squares f(x) = (1/2N)||Ax - b||^2 + (l2/2)||x||^2 */
+	MODEL_LOGREG,     /* binary logistic regression with L2 */
+};
+
+struct model_config {
+	enum model_kind kind;  /* model.kind */
+	double l2;             /* model.l2 >= 0; default 0 for quadratic, 1e-4 for logreg */
+};
+
+enum data_kind {
+	DATA_SYNTHETIC,   /* generated from the run's seed */
+	DATA_CSV,         /* numeric CSV file, one sample a row */
+};
+
+enum partition_kind {
+	PARTITION_IID,    /* a random permutation cut into equal shards */
+};
+
+struct data_config {
+	enum data_kind kind;        /* data.kind, default synthetic */
+	long samples;               /* data.samples > 0 (synthetic), default 10000 */
+	long features;              /* data.features > 0 (synthetic), default 100 */
+	double condition;           /* data.condition >= 1: condition number of the
+	                               feature covariance (synthetic), default 1 */
+	double noise;               /* data.noise >= 0: label noise sd (synthetic
+	                               regression), default 0 */
+	double test;                /* data.test in [0, 1): held-out fraction, default 0 */
+	char path[SCENARIO_PATH_MAX]; /* data.path (csv), resolved against the
+	                               scenario file's directory; checked to exist */
+	long label_column;          /* data.label_column (csv), 0-based, default 0 */
+	bool header;                /* data.header (csv): skip the first line, default false */
+	enum partition_kind partition; /* data.partition, default iid */
+};
+
+enum protocol_kind {
+	PROTOCOL_SYNC,    /* synchronous parameter server */
+	PROTOCOL_ASYNC,   /* asynchronous parameter server */
+};
+
+struct protocol_config {
+	enum protocol_kind kind;  /* protocol.kind (required) */
+	long batch;               /* protocol.batch > 0, default 1 */
+	double step;              /* protocol.step: `constant(a)` or a number, a > 0;
+	                             default 0.01 */
+};
+
+struct worker_group {
+	char name[SCENARIO_NAME_MAX]; /* workers[i].name, default "group<i>" */
+	long count;                   /* workers[i].count > 0, default 1 */
+	struct dist compute;          /* workers[i].compute (required) */
+};
+
+struct network_config {
+	struct dist uplink;       /* network.uplink latency, default constant(value=0) */
+	struct dist downlink;     /* network.downlink latency, default constant(value=0) */
+	double bandwidth;         /* network.bandwidth bytes/s >= 0; 0 = infinite (default) */
+	double loss;              /* network.loss; only 0 is accepted by sync and async */
+};
+
+enum record_updates {
+	RECORD_ALL,     /* every applied gradient */
+	RECORD_EVERY,   /* the rows of ticks k with k % every == 0 */
+	RECORD_NONE,    /* summaries only */
+};
+
+struct record_config {
+	enum record_updates updates;  /* record.updates: all | every(N) | none; default all */
+	long updates_every;           /* N of every(N), else 0 */
+	long full_grad_every;         /* record.full_grad: every(N) | none; 0 = none;
+	                                 default every(100) when the model has gradients */
+	long eval_every;              /* record.eval: every(N) | none; 0 = none; default none */
+};
+
+struct stop_config {
+	uint64_t updates;   /* stop.updates: ticks of the global clock; 0 = no limit */
+	double time;        /* stop.time: virtual seconds; 0 = no limit */
+};
+
+struct scenario {
+	char name[SCENARIO_NAME_MAX];   /* name, default the file's base name
+	                                   without extension */
+	uint64_t seed;                  /* this run's seed */
+	long replications;              /* replications >= 1, default 1 */
+	struct stop_config stop;        /* at least one limit is required */
+	struct model_config model;
+	struct data_config data;
+	struct protocol_config protocol;
+	struct worker_group *groups;    /* workers: array of ngroups (owned) */
+	size_t ngroups;                 /* >= 1 */
+	long nworkers;                  /* sum of the groups' counts */
+	struct network_config network;
+	struct record_config record;
+};
+
+/* One run of a plan: a point of the sweep and a replication. */
+struct run_spec {
+	struct scenario sc;   /* the typed configuration of this run */
+	char *config_yaml;    /* the resolved YAML document of this run (owned) */
+	char *point_json;     /* the sweep values, e.g. {"protocol.kind":"sync"};
+	                         "{}" without a sweep (owned) */
+	long point;           /* index of the sweep point, from 0 */
+	long replication;     /* index of the replication, from 0 */
+};
+
+struct scenario_plan {
+	char name[SCENARIO_NAME_MAX];  /* the scenario's name */
+	struct run_spec *runs;         /* points x replications, point-major (owned) */
+	size_t nruns;
+};
+
+/* What the command line adds to a scenario file. */
+struct scenario_overrides {
+	const char *const *sets;  /* "KEY=VALUE" strings, in command-line order */
+	size_t nsets;
+	bool has_seed;            /* --seed given */
+	uint64_t seed;            /* its value */
+};
+
+/* Load, override, expand and validate `path`.  On success fills *plan
+ * (release with scenario_plan_release); on error records a located message
+ * in *d, returns ASG_EINPUT (or ASG_EIO / ASG_ENOMEM) and *plan is empty. */
+asg_status scenario_plan_load(const char *path,
+			      const struct scenario_overrides *ov,
+			      struct scenario_plan *plan, struct diag *d);
+
+void scenario_plan_release(struct scenario_plan *plan);
+
+/* The name of a kind as written in a scenario ("async", "logreg", ...). */
+const char *scenario_protocol_name(enum protocol_kind kind);
+const char *scenario_model_name(enum model_kind kind);
+
+#endif
