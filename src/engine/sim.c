@@ -1,0 +1,354 @@
+/*
+ * sim.c — building a run, the event loop, and the services protocols use
+ * (see sim.h for the model of a run and its rules).
+ */
+#include "sim.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cblas.h>
+
+#include "../protocols/protocol.h"
+#include "rng.h"
+
+/* ---- building ---- */
+
+static asg_status sim_alloc_worker_buffers(struct sim *s, struct worker *w)
+{
+	size_t batch = (size_t)s->sc->protocol.batch;
+	size_t work = model_workspace_size(&s->model, batch);
+	w->params = calloc(s->dim, sizeof *w->params);
+	w->grad = calloc(s->dim, sizeof *w->grad);
+	w->work = calloc(work ? work : 1, sizeof *w->work);
+	w->batch = calloc(batch, sizeof *w->batch);
+	return w->params && w->grad && w->work && w->batch ? ASG_OK : ASG_ENOMEM;
+}
+
+static asg_status sim_init_worker(struct sim *s, struct worker *w, long id,
+				  size_t group)
+{
+	const struct scenario *sc = s->sc;
+	uint64_t seed = sc->seed;
+	w->id = id;
+	w->group = group;
+	w->compute = &sc->groups[group].compute;
+	w->rng = rng_stream_alloc(seed, rng_entity(RNG_WORKER, (uint64_t)id));
+	w->batch_rng = rng_stream_alloc(seed, rng_entity(RNG_BATCH, (uint64_t)id));
+	if (!w->rng || !w->batch_rng)
+		return ASG_ENOMEM;
+	if (link_init(&w->up, &sc->network.uplink, sc->network.bandwidth, seed,
+		      rng_entity(RNG_UPLINK, (uint64_t)id)) != ASG_OK ||
+	    link_init(&w->down, &sc->network.downlink, sc->network.bandwidth,
+		      seed, rng_entity(RNG_DOWNLINK, (uint64_t)id)) != ASG_OK)
+		return ASG_ENOMEM;
+	if (s->dim == 0)
+		return ASG_OK;
+	return sim_alloc_worker_buffers(s, w);
+}
+
+static asg_status sim_init_workers(struct sim *s)
+{
+	s->nworkers = s->sc->nworkers;
+	s->workers = calloc((size_t)s->nworkers, sizeof *s->workers);
+	if (!s->workers)
+		return ASG_ENOMEM;
+	long id = 0;
+	for (size_t g = 0; g < s->sc->ngroups; g++)
+		for (long c = 0; c < s->sc->groups[g].count; c++, id++)
+			if (sim_init_worker(s, &s->workers[id], id, g) != ASG_OK)
+				return ASG_ENOMEM;
+	assert(id == s->nworkers);
+	return ASG_OK;
+}
+
+static asg_status sim_init_problem(struct sim *s, struct diag *d)
+{
+	const struct scenario *sc = s->sc;
+	const struct model_ops *ops = model_ops_of(sc->model.kind);
+	asg_status st;
+	if (sc->model.kind != MODEL_NONE) {
+		st = dataset_load(&sc->data, ops->task, sc->seed, &s->data, d);
+		if (st != ASG_OK)
+			return st;
+		st = partition_build(sc->data.partition, s->data.n,
+				     (size_t)sc->nworkers, sc->seed, &s->part, d);
+		if (st != ASG_OK)
+			return st;
+	}
+	st = model_init(&s->model, &sc->model,
+			sc->model.kind == MODEL_NONE ? NULL : &s->data, d);
+	if (st != ASG_OK)
+		return st;
+	s->dim = s->model.dim;
+	s->msg_bytes = (double)s->dim * sizeof(double);
+	s->x = calloc(s->dim ? s->dim : 1, sizeof *s->x);
+	s->full_grad = calloc(s->dim ? s->dim : 1, sizeof *s->full_grad);
+	size_t work = model_workspace_size(&s->model, (size_t)sc->protocol.batch);
+	s->server_work = calloc(work ? work : 1, sizeof *s->server_work);
+	if (!s->x || !s->full_grad || !s->server_work)
+		return diag_set(d, ASG_ENOMEM, "out of memory");
+	gsl_rng *init = rng_stream_alloc(sc->seed, rng_entity(RNG_MODEL, 0));
+	if (!init)
+		return diag_set(d, ASG_ENOMEM, "out of memory");
+	model_init_params(&s->model, s->x, init);
+	gsl_rng_free(init);
+	return ASG_OK;
+}
+
+asg_status sim_init(struct sim *s, const struct scenario *sc,
+		    struct recorder *rec, struct diag *d)
+{
+	memset(s, 0, sizeof *s);
+	s->sc = sc;
+	s->rec = rec;
+	s->outcome = SIM_RUNNING;
+	s->diverged_at = -1;
+	s->last_eval_k = -1;
+	s->step = sc->protocol.step;
+	s->last_loss = NAN;
+	s->last_full_grad_norm2 = NAN;
+	s->last_test_accuracy = NAN;
+	s->proto = protocol_of(sc->protocol.kind);
+	asg_status st = sim_init_problem(s, d);
+	if (st != ASG_OK)
+		goto out_release;
+	if (sim_init_workers(s) != ASG_OK ||
+	    eventq_init(&s->q, 4 * (size_t)s->nworkers + 16) != ASG_OK) {
+		st = diag_set(d, ASG_ENOMEM, "out of memory");
+		goto out_release;
+	}
+	st = s->proto->setup(s, d);
+	if (st != ASG_OK)
+		goto out_release;
+	return ASG_OK;
+
+out_release:
+	sim_release(s);
+	return st;
+}
+
+static void sim_release_worker(struct worker *w)
+{
+	if (w->rng)
+		gsl_rng_free(w->rng);
+	if (w->batch_rng)
+		gsl_rng_free(w->batch_rng);
+	link_release(&w->up);
+	link_release(&w->down);
+	free(w->params);
+	free(w->grad);
+	free(w->work);
+	free(w->batch);
+}
+
+void sim_release(struct sim *s)
+{
+	if (s->proto && s->proto->finish)
+		s->proto->finish(s);
+	s->proto = NULL;
+	for (long i = 0; s->workers && i < s->nworkers; i++)
+		sim_release_worker(&s->workers[i]);
+	free(s->workers);
+	s->workers = NULL;
+	eventq_release(&s->q);
+	free(s->x);
+	free(s->full_grad);
+	free(s->server_work);
+	s->x = s->full_grad = s->server_work = NULL;
+	partition_release(&s->part);
+	dataset_release(&s->data);
+}
+
+/* ---- failure and divergence ---- */
+
+static void sim_fail(struct sim *s, asg_status why)
+{
+	if (s->outcome == SIM_RUNNING || s->outcome == SIM_DONE) {
+		s->outcome = SIM_FAILED;
+		s->failure = why;
+	}
+}
+
+static void sim_diverge(struct sim *s)
+{
+	if (s->outcome != SIM_RUNNING)
+		return;
+	s->outcome = SIM_DIVERGED;
+	s->diverged_at = (int64_t)s->k;
+}
+
+/* ---- services ---- */
+
+void sim_schedule(struct sim *s, double at, enum sim_event kind, long who)
+{
+	assert(at >= s->now);
+	if (eventq_push(&s->q, at, (uint32_t)kind, (uint32_t)who) != ASG_OK)
+		sim_fail(s, ASG_ENOMEM);
+}
+
+void sim_send_params(struct sim *s, struct worker *w)
+{
+	if (s->dim)
+		memcpy(w->params, s->x, s->dim * sizeof *s->x);
+	w->version = s->k;
+	sim_schedule(s, link_send(&w->down, s->now, s->msg_bytes),
+		     SIM_PARAMS_AT_WORKER, w->id);
+}
+
+void sim_start_compute(struct sim *s, struct worker *w)
+{
+	w->started = s->now;
+	sim_schedule(s, s->now + dist_sample(w->compute, w->rng),
+		     SIM_COMPUTE_DONE, w->id);
+}
+
+/* Minibatch indices drawn uniformly, with replacement, from w's shard. */
+static void sim_draw_batch(struct sim *s, struct worker *w)
+{
+	size_t from = s->part.start[w->id];
+	size_t size = s->part.start[w->id + 1] - from;
+	for (long b = 0; b < s->sc->protocol.batch; b++)
+		w->batch[b] = s->part.index[from + gsl_rng_uniform_int(w->batch_rng, size)];
+}
+
+void sim_compute_gradient(struct sim *s, struct worker *w)
+{
+	w->busy_time += s->now - w->started;
+	if (s->dim == 0) {
+		w->grad_norm2 = NAN;
+		return;
+	}
+	sim_draw_batch(s, w);
+	model_batch_grad(&s->model, w->params, w->batch,
+			 (size_t)s->sc->protocol.batch, w->grad, w->work);
+	w->grad_norm2 = cblas_ddot((int)s->dim, w->grad, 1, w->grad, 1);
+}
+
+void sim_send_gradient(struct sim *s, struct worker *w)
+{
+	w->bytes_sent += s->msg_bytes;
+	sim_schedule(s, link_send(&w->up, s->now, s->msg_bytes),
+		     SIM_GRAD_AT_SERVER, w->id);
+}
+
+static bool sim_records_tick(const struct sim *s)
+{
+	const struct record_config *r = &s->sc->record;
+	return s->rec && (r->updates == RECORD_ALL ||
+			  (r->updates == RECORD_EVERY && s->k % (uint64_t)r->updates_every == 0));
+}
+
+void sim_apply_gradient(struct sim *s, struct worker *w, double scale,
+			double step)
+{
+	assert(s->k >= w->version);
+	uint64_t staleness = s->k - w->version;
+	if (s->dim) {
+		if (!isfinite(w->grad_norm2)) {
+			sim_diverge(s);
+			return;
+		}
+		cblas_daxpy((int)s->dim, -scale, w->grad, 1, s->x, 1);
+	}
+	w->updates++;
+	w->staleness_sum += (double)staleness;
+	s->gradients++;
+	s->staleness_sum += (double)staleness;
+	if (sim_records_tick(s) &&
+	    recorder_update(s->rec, s->k, s->now, w->id, staleness, step,
+			    w->grad_norm2) != ASG_OK)
+		sim_fail(s, ASG_EIO);
+}
+
+/* ---- evaluation ---- */
+
+static bool sim_due(uint64_t k, long every)
+{
+	return every > 0 && k % (uint64_t)every == 0;
+}
+
+/* Evaluate at the current x and write an evals row: the full gradient when
+ * `full` (else NULL), the train loss always, the held-out loss and accuracy
+ * when `test` and there is a held-out set. */
+static void sim_evaluate(struct sim *s, bool full, bool test)
+{
+	double norm2 = NAN, test_loss = NAN, test_acc = NAN;
+	double loss = model_full_grad(&s->model, s->x, full ? s->full_grad : NULL,
+				      s->server_work);
+	if (full)
+		norm2 = cblas_ddot((int)s->dim, s->full_grad, 1, s->full_grad, 1);
+	if (test && s->data.n_test > 0) {
+		model_evaluate(&s->model, s->x, s->data.x_test, s->data.y_test,
+			       s->data.n_test, &test_loss, &test_acc, s->server_work);
+		s->last_test_accuracy = test_acc;
+	}
+	s->last_loss = loss;
+	s->last_eval_k = (int64_t)s->k;
+	if (full)
+		s->last_full_grad_norm2 = norm2;
+	if (!isfinite(loss) || (full && !isfinite(norm2)))
+		sim_diverge(s);
+	if (s->rec && recorder_eval(s->rec, s->k, s->now, norm2, loss, test_loss,
+				    test_acc) != ASG_OK)
+		sim_fail(s, ASG_EIO);
+}
+
+static void sim_evaluate_if_due(struct sim *s)
+{
+	if (s->dim == 0)
+		return;
+	bool full = sim_due(s->k, s->sc->record.full_grad_every);
+	bool test = sim_due(s->k, s->sc->record.eval_every);
+	if (full || test)
+		sim_evaluate(s, full, test);
+}
+
+void sim_tick(struct sim *s)
+{
+	s->k++;
+	sim_evaluate_if_due(s);
+	if (s->sc->stop.updates && s->k >= s->sc->stop.updates &&
+	    s->outcome == SIM_RUNNING)
+		s->outcome = SIM_DONE;
+}
+
+/* ---- the loop ---- */
+
+static bool sim_past_time_limit(const struct sim *s, double t)
+{
+	return s->sc->stop.time > 0 && t > s->sc->stop.time;
+}
+
+asg_status sim_run(struct sim *s, struct diag *d)
+{
+	sim_evaluate_if_due(s);   /* the starting point, k = 0 */
+	struct event ev;
+	while (s->outcome == SIM_RUNNING) {
+		if (!eventq_pop(&s->q, &ev)) {
+			s->outcome = SIM_STALLED;
+			break;
+		}
+		if (sim_past_time_limit(s, ev.t)) {
+			s->now = s->sc->stop.time;
+			s->outcome = SIM_DONE;
+			break;
+		}
+		s->now = ev.t;
+		s->events++;
+		s->proto->on_event(s, &ev);
+		if (s->progress && (s->events & (SIM_PROGRESS_EVENTS - 1)) == 0)
+			s->progress(s, s->progress_ctx);
+	}
+	/* the end point, unless this tick was evaluated already */
+	bool ended = s->outcome == SIM_DONE || s->outcome == SIM_STALLED;
+	if (s->dim && ended && s->last_eval_k != (int64_t)s->k)
+		sim_evaluate(s, true, true);
+	if (s->outcome != SIM_FAILED)
+		return ASG_OK;
+	if (s->failure == ASG_ENOMEM)
+		return diag_set(d, ASG_ENOMEM, "out of memory");
+	return diag_set(d, s->failure, "%s",
+			s->rec ? recorder_error(s->rec) : "recording failed");
+}

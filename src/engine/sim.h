@@ -1,0 +1,176 @@
+/*
+ * sim.h — one simulated run: the event loop, the workers, the server's
+ * parameters, the global clock, recording and stopping.
+ *
+ * Everything that does not depend on the protocol lives here; a protocol
+ * (src/protocols/) only decides what happens on each event, using the
+ * services below.  The pieces of a parameter-server run:
+ *
+ *   server  holds x (the current parameters) and the global clock k, the
+ *           number of ticks so far (one tick per step of x, whatever the
+ *           number of gradients applied in it);
+ *   worker  receives a copy of x (its version = the k at which the server
+ *           sent it), computes a minibatch gradient on it for a time drawn
+ *           from its compute distribution, and sends the gradient back;
+ *   links   one uplink and one downlink per worker (src/net/link.h); a
+ *           message carries the parameter vector, dim * 8 bytes.
+ *
+ * Staleness of a gradient applied at tick k = k - the version of the
+ * parameters it was computed on (the version the server *sent*).
+ *
+ * Rules:
+ *   - The event queue alone orders events (src/engine/eventq.h).
+ *   - Every worker and link draws from its own RNG stream (src/engine/rng.h):
+ *     compute times from RNG_WORKER, minibatches from RNG_BATCH, latencies
+ *     from RNG_UPLINK / RNG_DOWNLINK — so timing does not depend on the model.
+ *   - Nothing allocates between sim_init and sim_release: parameter copies,
+ *     gradients, minibatch indices and model workspaces are allocated once.
+ *   - A NaN or infinity in a gradient or the loss stops the run as
+ *     diverged, at the tick where it was seen; that is a result.
+ */
+#ifndef ASG_SIM_H
+#define ASG_SIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <gsl/gsl_rng.h>
+
+#include "../../models/model.h"
+#include "../common/diag.h"
+#include "../data/dataset.h"
+#include "../net/link.h"
+#include "../record/recorder.h"
+#include "../scenario/scenario.h"
+#include "eventq.h"
+
+/* What an event means; `who` is a worker's index. */
+enum sim_event {
+	SIM_PARAMS_AT_WORKER,   /* parameters sent by the server reached worker who */
+	SIM_COMPUTE_DONE,       /* worker who finished its gradient */
+	SIM_GRAD_AT_SERVER,     /* worker who's gradient reached the server */
+};
+
+struct worker {
+	long id;                   /* index in 0 .. nworkers-1 */
+	size_t group;              /* index of its group in the scenario */
+	const struct dist *compute;/* its compute-time distribution (not owned) */
+	gsl_rng *rng;              /* compute times (owned) */
+	gsl_rng *batch_rng;        /* minibatch sampling (owned) */
+	struct link up;            /* worker -> server */
+	struct link down;          /* server -> worker */
+	double *params;            /* the copy of x it computes on (dim) */
+	double *grad;              /* its last gradient (dim) */
+	double *work;              /* its model workspace */
+	size_t *batch;             /* minibatch indices (batch size) */
+	uint64_t version;          /* tick of the parameters it holds */
+	double grad_norm2;         /* ||grad||^2 of its last gradient */
+	double started;            /* virtual time its current job started */
+	/* statistics */
+	uint64_t updates;          /* its gradients applied */
+	double staleness_sum;      /* sum of their staleness */
+	double busy_time;          /* virtual time spent computing */
+	double bytes_sent;         /* bytes it sent to the server */
+};
+
+enum sim_outcome {
+	SIM_RUNNING,
+	SIM_DONE,          /* a stop condition was met */
+	SIM_DIVERGED,      /* NaN or infinity seen */
+	SIM_STALLED,       /* the event queue ran dry before a stop condition */
+	SIM_FAILED,        /* out of memory or the recorder failed */
+};
+
+struct protocol;
+
+#define SIM_PROGRESS_EVENTS (1u << 20)
+
+struct sim {
+	const struct scenario *sc;   /* the run's configuration (not owned) */
+	const struct protocol *proto;/* what happens on each event */
+	void *proto_state;           /* the protocol's own state (owned by it) */
+	struct eventq q;             /* pending events */
+	double now;                  /* virtual time of the event being handled */
+	uint64_t k;                  /* global clock: ticks so far */
+	uint64_t events;             /* events handled */
+	uint64_t gradients;          /* gradients applied */
+	double staleness_sum;        /* over every gradient applied */
+	enum sim_outcome outcome;    /* SIM_RUNNING until the loop ends */
+	int64_t diverged_at;         /* tick of divergence, -1 if none */
+	double step;                 /* the protocol's step size */
+
+	struct worker *workers;      /* nworkers workers (owned) */
+	long nworkers;
+
+	struct dataset data;         /* samples (owned; empty for model none) */
+	struct partition part;       /* one shard per worker (owned) */
+	struct model model;          /* the learning problem */
+	size_t dim;                  /* parameters (0 for model none) */
+	double msg_bytes;            /* bytes of a message: dim * sizeof(double) */
+	double *x;                   /* the server's parameters (dim, owned) */
+	double *full_grad;           /* scratch for the full gradient (dim) */
+	double *server_work;         /* the server's model workspace */
+
+	struct recorder *rec;        /* where rows go; NULL records nothing */
+	asg_status failure;          /* why the run failed (SIM_FAILED) */
+	void (*progress)(const struct sim *s, void *ctx); /* called every
+	                                SIM_PROGRESS_EVENTS events, or NULL */
+	void *progress_ctx;          /* its argument */
+	double last_loss;            /* last train loss evaluated (NAN if none) */
+	double last_full_grad_norm2; /* last full-gradient norm^2 (NAN if none) */
+	double last_test_accuracy;   /* last test accuracy (NAN if none) */
+	int64_t last_eval_k;         /* tick of the last evaluation, -1 if none */
+};
+
+/* Build a run: data, model, workers, links, protocol state.  rec may be
+ * NULL (nothing recorded).  On failure a message is in *d and everything
+ * built is freed. */
+asg_status sim_init(struct sim *s, const struct scenario *sc,
+		    struct recorder *rec, struct diag *d);
+
+/* Run the event loop to a stop condition. */
+asg_status sim_run(struct sim *s, struct diag *d);
+
+void sim_release(struct sim *s);
+
+/* The runs row of a run, before it starts. */
+struct run_row sim_run_row(const struct run_spec *spec);
+
+/* After sim_run: the workers rows and the run's summary, then commit.
+ * s->rec must be set. */
+asg_status sim_record_summary(const struct sim *s, double wall_seconds);
+
+/* ---- services for protocols ---- */
+
+/* Schedule an event at virtual time `at` (>= now). */
+void sim_schedule(struct sim *s, double at, enum sim_event kind, long who);
+
+/* Copy x into worker w's parameters (version = k) and send them down its
+ * link; SIM_PARAMS_AT_WORKER fires on arrival. */
+void sim_send_params(struct sim *s, struct worker *w);
+
+/* Start worker w's next job: SIM_COMPUTE_DONE fires after a compute time. */
+void sim_start_compute(struct sim *s, struct worker *w);
+
+/* Compute worker w's minibatch gradient on its parameters (real gradient;
+ * nothing for model none), account its busy time. */
+void sim_compute_gradient(struct sim *s, struct worker *w);
+
+/* Send worker w's gradient up its link; SIM_GRAD_AT_SERVER fires on arrival. */
+void sim_send_gradient(struct sim *s, struct worker *w);
+
+/* x -= scale * w->grad, and record the gradient as applied at the current
+ * tick with staleness k - w->version and step size `step`. */
+void sim_apply_gradient(struct sim *s, struct worker *w, double scale,
+			double step);
+
+/* Advance the global clock by one tick; evaluates and records on the
+ * scenario's strides, and stops the run when a limit is reached. */
+void sim_tick(struct sim *s);
+
+/* True once the loop should end. */
+static inline bool sim_stopped(const struct sim *s)
+{
+	return s->outcome != SIM_RUNNING;
+}
+
+#endif

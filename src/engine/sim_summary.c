@@ -1,0 +1,73 @@
+/*
+ * sim_summary.c — what a run leaves in the database besides its rows: the
+ * runs row before it starts, and the workers rows and the runs summary
+ * when it ends.
+ *
+ * kappa_i = nu(n, i) / n: worker i's gradients applied per tick of the
+ * global clock (THEORY.md); it sums to one when one gradient is applied
+ * per tick (async), and is 1 for every worker of a synchronous round.
+ */
+#include "sim.h"
+
+#include <math.h>
+
+#include "../protocols/protocol.h"
+
+struct run_row sim_run_row(const struct run_spec *spec)
+{
+	const struct scenario *sc = &spec->sc;
+	return (struct run_row){
+		.scenario = sc->name,
+		.config = spec->config_yaml,
+		.point = spec->point_json,
+		.point_index = spec->point,
+		.replication = spec->replication,
+		.seed = sc->seed,
+		.protocol = scenario_protocol_name(sc->protocol.kind),
+		.model = scenario_model_name(sc->model.kind),
+		.workers = sc->nworkers,
+		.version = ASGDSIM_VERSION,
+	};
+}
+
+static const char *sim_status_name(enum sim_outcome o)
+{
+	switch (o) {
+	case SIM_DIVERGED:
+		return "diverged";
+	case SIM_FAILED:
+		return "failed";
+	default:
+		return "done";
+	}
+}
+
+static double sim_ratio(double num, double den)
+{
+	return den > 0 ? num / den : NAN;
+}
+
+asg_status sim_record_summary(const struct sim *s, double wall_seconds)
+{
+	for (long i = 0; i < s->nworkers; i++) {
+		const struct worker *w = &s->workers[i];
+		recorder_worker(s->rec, w->id, s->sc->groups[w->group].name,
+				w->updates, sim_ratio((double)w->updates, (double)s->k),
+				w->busy_time, w->bytes_sent,
+				sim_ratio(w->staleness_sum, (double)w->updates));
+	}
+	struct run_result res = {
+		.status = sim_status_name(s->outcome),
+		.updates = s->k,
+		.gradients = s->gradients,
+		.events = s->events,
+		.virtual_time = s->now,
+		.wall_seconds = wall_seconds,
+		.mean_staleness = sim_ratio(s->staleness_sum, (double)s->gradients),
+		.final_loss = s->last_loss,
+		.final_grad_norm2 = s->last_full_grad_norm2,
+		.test_accuracy = s->last_test_accuracy,
+		.diverged_at = s->diverged_at,
+	};
+	return recorder_run_end(s->rec, &res);
+}

@@ -1,0 +1,40 @@
+/*
+ * link.h — a one-way network link: latency, bandwidth, first in first out.
+ *
+ * A message of S bytes handed to a link at time t leaves when the link is
+ * free (the link sends one message at a time, in the order they were
+ * handed over), takes S / bandwidth seconds to transmit, then travels for a
+ * latency drawn from the link's own distribution and RNG stream:
+ *     depart  = max(t, free_at)
+ *     free_at = depart + S / bandwidth          (bandwidth 0 = infinite)
+ *     arrive  = free_at + latency
+ * Latencies are drawn per message, so a later message may arrive before an
+ * earlier one when latencies vary; the transmission order is FIFO.
+ */
+#ifndef ASG_LINK_H
+#define ASG_LINK_H
+
+#include <stdint.h>
+#include <gsl/gsl_rng.h>
+
+#include "../engine/dist.h"
+
+struct link {
+	const struct dist *latency;  /* latency distribution (not owned) */
+	gsl_rng *rng;                /* this link's own stream (owned) */
+	double bandwidth;            /* bytes per second; 0 = infinite */
+	double free_at;              /* when the last message handed over has left */
+};
+
+/* Set up a link; its RNG stream comes from (seed, entity).  ASG_ENOMEM on
+ * failure. */
+asg_status link_init(struct link *l, const struct dist *latency,
+		     double bandwidth, uint64_t seed, uint64_t entity);
+
+void link_release(struct link *l);
+
+/* Hand a message of `bytes` to the link at time `now`; returns its arrival
+ * time at the other end. */
+double link_send(struct link *l, double now, double bytes);
+
+#endif

@@ -1,0 +1,19 @@
+/*
+ * protocol.c — the table from a scenario's protocol.kind to its protocol.
+ */
+#include "protocol.h"
+
+#include <assert.h>
+#include <stddef.h>
+
+const struct protocol *protocol_of(enum protocol_kind kind)
+{
+	switch (kind) {
+	case PROTOCOL_SYNC:
+		return &protocol_sync;
+	case PROTOCOL_ASYNC:
+		return &protocol_async;
+	}
+	assert(!"unknown protocol kind");
+	return NULL;
+}
