@@ -9,7 +9,10 @@
  *
  * then every parameter of the kind must be present exactly once, and the
  * values in range (dist.h).  The first error is reported, located at the
- * character that causes it (missing parameters: at the closing ')').
+ * character that causes it (missing parameters: at the closing ')'; an
+ * unclosed parenthesis: at the '(').  Offsets count bytes from the text's
+ * first character, as if the text were on one line.  With a NULL origin
+ * the message is unlocated.
  * Numbers are read with strtod and written with "%.*g", both in the C locale
  * (asgdsim never calls setlocale).
  *
@@ -159,6 +162,12 @@ static const char *dist_ident_end(const char *s)
 	return e;
 }
 
+/* True when the len characters at s are the word name. */
+static bool dist_word_is(const char *s, int len, const char *name)
+{
+	return (size_t)len == strlen(name) && !strncmp(s, name, (size_t)len);
+}
+
 /* The length of s without its trailing spaces. */
 static int dist_trimmed_len(const char *s)
 {
@@ -219,8 +228,7 @@ static asg_status dist_parse_head(struct dist_parser *p)
 				 "expected a distribution name, got '%.*s'",
 				 (int)(dist_token_end(start) - start), start);
 	for (int k = 0; k < DIST_NKINDS && !p->spec; k++)
-		if ((size_t)len == strlen(dist_specs[k].name) &&
-		    !strncmp(start, dist_specs[k].name, (size_t)len)) {
+		if (dist_word_is(start, len, dist_specs[k].name)) {
 			p->spec = &dist_specs[k];
 			p->dist.kind = (enum dist_kind)k;
 		}
@@ -278,8 +286,7 @@ static asg_status dist_parse_param(struct dist_parser *p)
 		return dist_fail(p, start, "expected a parameter name, got '%.*s'",
 				 (int)(dist_token_end(start) - start), start);
 	for (i = 0; i < spec->nparams; i++)
-		if ((size_t)len == strlen(spec->params[i]) &&
-		    !strncmp(start, spec->params[i], (size_t)len))
+		if (dist_word_is(start, len, spec->params[i]))
 			break;
 	if (i == spec->nparams) {
 		char expected[128];
