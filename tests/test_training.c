@@ -11,20 +11,22 @@ static const char logreg_yaml[] =
 	"seed: 21\n"
 	"stop: {updates: %d}\n"
 	"model: {kind: logreg, l2: 1.0e-3}\n"
-	"data: {kind: synthetic, samples: 2000, features: 20, test: 0.2}\n"
+	"data: {kind: synthetic, samples: %d, features: 20, test: 0.2}\n"
 	"protocol: {kind: %s, batch: %d, step: constant(%g)}\n"
 	"workers:\n"
 	"  - {count: 6, compute: \"lognormal(mu=-1, sigma=0.3)\"}\n"
-	"  - {count: 2, compute: \"lognormal(mu=0.5, sigma=0.3)\", name: stragglers}\n"
+	"  - {count: 2, compute: \"lognormal(mu=%g, sigma=0.3)\", name: stragglers}\n"
 	"network: {uplink: \"exponential(mean=0.01)\", downlink: \"exponential(mean=0.01)\"}\n"
 	"record: {updates: all, full_grad: every(%d), eval: every(%d)}\n";
 
+/* 6 workers and 2 more whose log compute time has mean straggler_mu. */
 static void load_logreg(struct scenario_plan *plan, const char *protocol,
-			int updates, int batch, double step, int stride)
+			int updates, int samples, int batch, double step,
+			double straggler_mu, int stride)
 {
 	char yaml[2048];
-	snprintf(yaml, sizeof yaml, logreg_yaml, updates, protocol, batch, step,
-		 stride, stride);
+	snprintf(yaml, sizeof yaml, logreg_yaml, updates, samples, protocol,
+		 batch, step, straggler_mu, stride, stride);
 	fixture_load(yaml, plan);
 }
 
@@ -33,7 +35,7 @@ static void load_logreg(struct scenario_plan *plan, const char *protocol,
 static void test_same_seed_same_rows(void **state)
 {
 	struct scenario_plan plan;
-	load_logreg(&plan, "async", 3000, 16, 0.5, 100);
+	load_logreg(&plan, "async", 3000, 2000, 16, 0.5, 0.5, 100);
 	char a[4096], b[4096], sql[9000];
 	fixture_path(a, sizeof a, "det-a.db");
 	fixture_path(b, sizeof b, "det-b.db");
@@ -75,7 +77,7 @@ static double gradient_reduction(const char *protocol, int updates, int batch,
 				 double step)
 {
 	struct scenario_plan plan;
-	load_logreg(&plan, protocol, updates, batch, step, updates / 10);
+	load_logreg(&plan, protocol, updates, 20000, batch, step, -1.0, updates / 10);
 	char db[4096];
 	fixture_path(db, sizeof db, "train.db");
 	fixture_run_into(&plan, db);
@@ -91,11 +93,16 @@ static double gradient_reduction(const char *protocol, int updates, int batch,
 }
 
 /* logreg with async and with sync: the full-gradient norm^2 falls below
- * 1e-4 of its start. */
+ * 1e-4 of its start.  The workers are identical here: with a constant step
+ * the iterates settle in a ball whose radius grows with step/batch, and an
+ * asynchronous server whose workers update at unequal rates kappa_i
+ * settles near the minimiser of the kappa-weighted sum of the shards'
+ * objectives, not of f (measured: a floor near 1.3e-4 of the start with
+ * the stragglers of the scenario above). */
 static void test_logreg_converges(void **state)
 {
-	assert_true(gradient_reduction("async", 40000, 64, 0.5) < 1e-4);
-	assert_true(gradient_reduction("sync", 4000, 64, 1.0) < 1e-4);
+	assert_true(gradient_reduction("async", 40000, 1024, 0.02) < 1e-4);
+	assert_true(gradient_reduction("sync", 40000, 512, 0.1) < 1e-4);
 }
 
 /* The quadratic without label noise interpolates: SGD with a constant step

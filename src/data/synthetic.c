@@ -28,7 +28,7 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
-#include <cblas.h>
+#include <gsl/gsl_blas.h>     /* not <cblas.h>: it clashes with gsl_cblas.h */
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_randist.h>
@@ -68,36 +68,54 @@ static void synthetic_gaussian(gsl_rng *rng, double *v, size_t n)
 		v[i] = gsl_ran_gaussian_ziggurat(rng, 1.0);
 }
 
-/* Q <- the orthonormal factor of the thin QR of G, with the signs that make
- * diag(R) positive (for a square Gaussian G, Q is then Haar distributed).
- * G is destroyed.  Returns false if out of memory. */
-static bool synthetic_orthonormal(gsl_matrix *G, gsl_matrix *Q)
+/* A <- the thin Q factor of A = Q R (Q^T Q = I), the signs chosen so that
+ * diag(R) > 0 (for a square Gaussian A, Q is then Haar distributed).
+ * gsl_linalg_QR_decomp_r leaves R above the diagonal and the Householder
+ * vectors Y (unit lower trapezoidal) below it, with Q_full = I - Y T Y^T;
+ * so Q = Q_full [I; 0] = [I; 0] - Y (T Y1^T), Y1 the top d x d block of Y,
+ * and T Y1^T is upper triangular: two dtrmm, in place.  Returns false if
+ * out of memory. */
+static bool synthetic_orthonormal(gsl_matrix *A)
 {
-	size_t d = G->size2;
+	size_t d = A->size2;
 	bool ok = false;
 	gsl_matrix *T = gsl_matrix_alloc(d, d);
 	if (!T)
 		goto out;
-	gsl_matrix *R = gsl_matrix_alloc(d, d);
-	if (!R)
+	gsl_matrix *W = gsl_matrix_alloc(d, d);
+	if (!W)
 		goto out_free_t;
-	gsl_linalg_QR_decomp_r(G, T);
-	gsl_linalg_QR_unpack_r(G, T, Q, R);
+	gsl_vector *sign = gsl_vector_alloc(d);
+	if (!sign)
+		goto out_free_w;
+	gsl_linalg_QR_decomp_r(A, T);
+	for (size_t i = 0; i < d; i++) {
+		gsl_vector_set(sign, i, gsl_matrix_get(A, i, i) < 0.0 ? -1.0 : 1.0);
+		for (size_t j = i; j < d; j++)
+			gsl_matrix_set(A, i, j, i == j ? 1.0 : 0.0);
+	}
+	gsl_matrix_const_view Y1 = gsl_matrix_const_submatrix(A, 0, 0, d, d);
+	gsl_matrix_transpose_memcpy(W, &Y1.matrix);
+	gsl_blas_dtrmm(CblasLeft, CblasUpper, CblasNoTrans, CblasNonUnit, 1.0,
+		       T, W);
+	gsl_blas_dtrmm(CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, -1.0,
+		       W, A);
 	for (size_t j = 0; j < d; j++) {
-		if (gsl_matrix_get(R, j, j) < 0.0) {
-			gsl_vector_view col = gsl_matrix_column(Q, j);
-			gsl_vector_scale(&col.vector, -1.0);
-		}
+		gsl_matrix_set(A, j, j, gsl_matrix_get(A, j, j) + 1.0);
+		gsl_vector_view col = gsl_matrix_column(A, j);
+		gsl_vector_scale(&col.vector, gsl_vector_get(sign, j));
 	}
 	ok = true;
-	gsl_matrix_free(R);
+	gsl_vector_free(sign);
+out_free_w:
+	gsl_matrix_free(W);
 out_free_t:
 	gsl_matrix_free(T);
 out:
 	return ok;
 }
 
-/* all->x <- sqrt(N) Q diag(s) V^T, drawing G into all->x and W. */
+/* all->x <- sqrt(N) Q diag(s) V^T, drawing G and W. */
 static bool synthetic_design(const struct data_config *cfg, gsl_rng *rng,
 			     struct dataset *all)
 {
@@ -106,30 +124,23 @@ static bool synthetic_design(const struct data_config *cfg, gsl_rng *rng,
 	gsl_matrix *Q = gsl_matrix_alloc(n, dim);
 	if (!Q)
 		goto out;
-	gsl_matrix *W = gsl_matrix_alloc(dim, dim);
-	if (!W)
-		goto out_free_q;
 	gsl_matrix *V = gsl_matrix_alloc(dim, dim);
 	if (!V)
-		goto out_free_w;
-	gsl_matrix_view G = gsl_matrix_view_array(all->x, n, dim);
-	synthetic_gaussian(rng, all->x, n * dim);
-	synthetic_gaussian(rng, W->data, dim * dim);
-	if (!synthetic_orthonormal(&G.matrix, Q) || !synthetic_orthonormal(W, V))
+		goto out_free_q;
+	synthetic_gaussian(rng, Q->data, n * dim);     /* G */
+	synthetic_gaussian(rng, V->data, dim * dim);   /* W */
+	if (!synthetic_orthonormal(Q) || !synthetic_orthonormal(V))
 		goto out_free_v;
 	for (size_t j = 0; j < dim; j++) {
 		double e = dim > 1 ? (double)j / (2.0 * (double)(dim - 1)) : 0.0;
 		gsl_vector_view col = gsl_matrix_column(Q, j);
 		gsl_vector_scale(&col.vector, sqrt((double)n) * pow(cfg->condition, e));
 	}
-	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)dim,
-		    (int)dim, 1.0, Q->data, (int)dim, V->data, (int)dim, 0.0,
-		    all->x, (int)dim);
+	gsl_matrix_view X = gsl_matrix_view_array(all->x, n, dim);
+	gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, Q, V, 0.0, &X.matrix);
 	ok = true;
 out_free_v:
 	gsl_matrix_free(V);
-out_free_w:
-	gsl_matrix_free(W);
 out_free_q:
 	gsl_matrix_free(Q);
 out:
@@ -139,13 +150,14 @@ out:
 static void synthetic_truth(enum data_task task, gsl_rng *rng, double *t,
 			    size_t dim)
 {
+	gsl_vector_view v = gsl_vector_view_array(t, dim);
 	synthetic_gaussian(rng, t, dim);
 	double scale = 1.0 / sqrt((double)dim);
 	if (task == TASK_BINARY) {
-		double norm = cblas_dnrm2((int)dim, t, 1);
+		double norm = gsl_blas_dnrm2(&v.vector);
 		scale = norm > 0.0 ? SYNTHETIC_BINARY_NORM / norm : 0.0;
 	}
-	cblas_dscal((int)dim, scale, t, 1);
+	gsl_vector_scale(&v.vector, scale);
 }
 
 static double synthetic_sigmoid(double z)
@@ -160,8 +172,11 @@ static void synthetic_labels(const struct data_config *cfg,
 			     enum data_task task, gsl_rng *rng,
 			     struct dataset *all)
 {
-	cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)all->n, (int)all->d, 1.0,
-		    all->x, (int)all->d, all->truth, 1, 0.0, all->y, 1);
+	gsl_matrix_const_view A = gsl_matrix_const_view_array(all->x, all->n,
+							      all->d);
+	gsl_vector_const_view t = gsl_vector_const_view_array(all->truth, all->d);
+	gsl_vector_view z = gsl_vector_view_array(all->y, all->n);
+	gsl_blas_dgemv(CblasNoTrans, 1.0, &A.matrix, &t.vector, 0.0, &z.vector);
 	for (size_t i = 0; i < all->n; i++) {
 		if (task == TASK_BINARY)
 			all->y[i] = gsl_rng_uniform(rng) < synthetic_sigmoid(all->y[i])

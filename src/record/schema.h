@@ -1,0 +1,29 @@
+/*
+ * schema.h — opening a results database (internal to src/record).
+ *
+ * schema_open is the one door to a database file, for the recorder
+ * (writable: creates the schema in a new file) and for the report (read
+ * only).  It refuses, with ASG_EIO and a message in *d:
+ *   - a file it cannot open:      "cannot open 'x.db': <reason>"
+ *   - a file that is not SQLite:  "cannot open 'x.db': file is not a database"
+ *   - SQLite without our meta:    "'x.db' is not an asgdsim database"
+ *   - another schema version:     "'x.db' has schema version 7, this asgdsim
+ *                                  writes version 1" ("reads" when read only)
+ * A writable database is switched to WAL with synchronous=NORMAL; the
+ * schema DDL lives in schema.c and is documented in docs/schema.md.
+ */
+#ifndef ASG_RECORD_SCHEMA_H
+#define ASG_RECORD_SCHEMA_H
+
+#include <stdbool.h>
+#include <sqlite3.h>
+
+#include "../common/diag.h"
+
+/* Open the database at path; NULL with a message in *d on failure. */
+sqlite3 *schema_open(const char *path, bool writable, struct diag *d);
+
+/* The status for a failed SQLite call: ASG_ENOMEM or ASG_EIO. */
+asg_status schema_status(int sqlite_rc);
+
+#endif

@@ -1,0 +1,590 @@
+/*
+ * validate.c — one run's scenario tree into a struct scenario
+ * (validate.h): the sections, their defaults, and the checks that involve
+ * more than one value.
+ *
+ * Each section is read by one function, in the order of scenario.h:
+ * name, seed, replications, stop, model, data, protocol, workers, network,
+ * record.  A section first refuses keys it does not know, then reads its
+ * keys (value.h), then checks what ties them together (a synthetic data
+ * set needs samples >= features; network.loss needs a protocol that loses
+ * messages, which neither sync nor async does).  The names of the kinds
+ * (scenario_model_name, scenario_protocol_name) live here with the tables
+ * they are read with.
+ */
+/* realpath() is an X/Open function in glibc's headers. */
+#define _XOPEN_SOURCE 700
+
+#include "validate.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "keys.h"
+#include "value.h"
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Names as written in a scenario, in the order of their enums. */
+static const char *const model_names[] = { "none", "quadratic", "logreg" };
+static const char *const data_names[] = { "synthetic", "csv" };
+static const char *const partition_names[] = { "iid" };
+static const char *const protocol_names[] = { "sync", "async" };
+
+const char *scenario_protocol_name(enum protocol_kind kind)
+{
+	assert((size_t)kind < NELEM(protocol_names));
+	return protocol_names[kind];
+}
+
+const char *scenario_model_name(enum model_kind kind)
+{
+	assert((size_t)kind < NELEM(model_names));
+	return model_names[kind];
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static const struct keys_section *validate_section_of(const char *key)
+{
+	const struct keys_key *k = keys_find(&keys_scenario, key, strlen(key));
+	assert(k && k->child);
+	return k->child;
+}
+
+/* n is a mapping whose keys are all in s; key names n in messages. */
+static asg_status validate_keys(const struct yaml_node *n, const char *key,
+				const struct keys_section *s, struct diag *d)
+{
+	char got[64];
+
+	if (n->kind != YAML_MAPPING)
+		return yaml_fail(d, n, "expected a mapping for '%s', got %s", key,
+				 yaml_describe(n, got, sizeof got));
+	for (size_t i = 0; i < yaml_size(n); i++) {
+		const struct yaml_node *k = yaml_key_at(n, i);
+		if (!keys_find(s, k->text, k->len))
+			return keys_unknown(d, &k->at, s, k->text, k->len, key);
+	}
+	return ASG_OK;
+}
+
+static asg_status validate_missing(const struct yaml_node *map, const char *key,
+				   const char *parent, struct diag *d)
+{
+	if (parent[0])
+		return yaml_fail(d, map, "missing key '%s' in '%s'", key, parent);
+	return yaml_fail(d, map, "missing key '%s'", key);
+}
+
+/* ---- top level ------------------------------------------------------------ */
+
+/* The base name of path without its extension, cut to fit. */
+static void validate_default_name(const char *path, char *name, size_t size)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	const char *dot = strrchr(base, '.');
+	size_t len = dot && dot > base ? (size_t)(dot - base) : strlen(base);
+	if (len >= size)
+		len = size - 1;
+	memcpy(name, base, len);
+	name[len] = '\0';
+}
+
+static asg_status validate_name(const struct yaml_node *root, const char *path,
+				struct scenario *sc, struct diag *d)
+{
+	const struct yaml_node *n = yaml_get(root, "name");
+
+	if (!n) {
+		validate_default_name(path, sc->name, sizeof sc->name);
+		return ASG_OK;
+	}
+	asg_status s = value_string(n, "name", sc->name, sizeof sc->name, d);
+	if (s == ASG_OK && strchr(sc->name, '/'))
+		s = yaml_fail(d, n, "'name' must not contain '/', got %s", n->text);
+	return s;
+}
+
+asg_status validate_replications(const struct yaml_node *root, long *out,
+				 struct diag *d)
+{
+	const struct yaml_node *n = yaml_get(root, "replications");
+
+	*out = 1;
+	if (!n)
+		return ASG_OK;
+	asg_status s = value_long(n, "replications", out, d);
+	if (s == ASG_OK && *out < 1)
+		s = value_out_of_range(n, "replications", ">= 1", d);
+	return s;
+}
+
+static asg_status validate_stop(const struct yaml_node *root,
+				struct stop_config *stop, struct diag *d)
+{
+	const struct yaml_node *n = yaml_get(root, "stop");
+	asg_status s;
+
+	*stop = (struct stop_config){ 0 };
+	if (!n)
+		return yaml_fail(d, root,
+				 "missing key 'stop' (give stop.updates, stop.time or both)");
+	s = validate_keys(n, "stop", validate_section_of("stop"), d);
+	if (s != ASG_OK)
+		return s;
+	const struct yaml_node *updates = yaml_get(n, "updates");
+	const struct yaml_node *time = yaml_get(n, "time");
+	if (!updates && !time)
+		return yaml_fail(d, n, "missing key 'updates' or 'time' in 'stop'");
+	if (updates && (s = value_u64(updates, "stop.updates", &stop->updates, d)))
+		return s;
+	if (time && (s = value_double(time, "stop.time", &stop->time, d)))
+		return s;
+	if (stop->time < 0)
+		return value_out_of_range(time, "stop.time", ">= 0", d);
+	if (stop->updates == 0 && stop->time == 0)
+		return yaml_fail(d, n,
+				 "'stop.updates' and 'stop.time' are both 0: the runs would never stop");
+	return ASG_OK;
+}
+
+/* ---- model ---------------------------------------------------------------- */
+
+static asg_status validate_model(const struct yaml_node *root,
+				 struct model_config *model, struct diag *d)
+{
+	const struct yaml_node *n = yaml_get(root, "model");
+	asg_status s;
+	int kind = MODEL_NONE;
+
+	model->kind = MODEL_NONE;
+	model->l2 = 0;
+	if (!n)
+		return ASG_OK;
+	s = validate_keys(n, "model", validate_section_of("model"), d);
+	if (s != ASG_OK)
+		return s;
+	const struct yaml_node *k = yaml_get(n, "kind");
+	if (!k)
+		return validate_missing(n, "kind", "model", d);
+	s = value_enum(k, "model.kind", "model", model_names, NELEM(model_names),
+		       &kind, d);
+	if (s != ASG_OK)
+		return s;
+	model->kind = (enum model_kind)kind;
+	model->l2 = model->kind == MODEL_LOGREG ? 1e-4 : 0;
+	const struct yaml_node *l2 = yaml_get(n, "l2");
+	if (l2 && (s = value_double(l2, "model.l2", &model->l2, d)))
+		return s;
+	if (model->l2 < 0)
+		return value_out_of_range(l2, "model.l2", ">= 0", d);
+	return ASG_OK;
+}
+
+/* ---- data ----------------------------------------------------------------- */
+
+/* Keys that only one kind of data uses. */
+static const struct {
+	const char *key;        /* a key of data */
+	enum data_kind kind;    /* the only kind that uses it */
+} data_only[] = {
+	{ "samples", DATA_SYNTHETIC },   { "features", DATA_SYNTHETIC },
+	{ "condition", DATA_SYNTHETIC }, { "noise", DATA_SYNTHETIC },
+	{ "path", DATA_CSV },            { "label_column", DATA_CSV },
+	{ "header", DATA_CSV },
+};
+
+static asg_status validate_data_keys_fit(const struct yaml_node *n,
+					 enum data_kind kind, struct diag *d)
+{
+	for (size_t i = 0; i < yaml_size(n); i++) {
+		const struct yaml_node *k = yaml_key_at(n, i);
+		for (size_t j = 0; j < NELEM(data_only); j++)
+			if (!strcmp(k->text, data_only[j].key) && data_only[j].kind != kind)
+				return yaml_fail(d, k,
+						 "'data.%s' applies only to data.kind %s",
+						 k->text, data_names[data_only[j].kind]);
+	}
+	return ASG_OK;
+}
+
+/* data.path: opened to check that it can be read, then made absolute so
+ * that the resolved scenario reads it from anywhere. */
+static asg_status validate_data_path(const struct yaml_node *n,
+				     const char *scenario_path,
+				     struct data_config *data, struct diag *d)
+{
+	char text[SCENARIO_PATH_MAX];
+	char resolved[2 * SCENARIO_PATH_MAX];
+	asg_status s = value_string(n, "data.path", text, sizeof text, d);
+
+	if (s != ASG_OK)
+		return s;
+	const char *slash = strrchr(scenario_path, '/');
+	if (text[0] == '/' || !slash)
+		snprintf(resolved, sizeof resolved, "%s", text);
+	else
+		snprintf(resolved, sizeof resolved, "%.*s/%s",
+			 (int)(slash - scenario_path), scenario_path, text);
+	int fd = open(resolved, O_RDONLY);
+	if (fd < 0)
+		return yaml_fail(d, n, "cannot open data file '%s': %s", text,
+				 strerror(errno));
+	struct stat st;
+	int err = fstat(fd, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
+	close(fd);
+	if (err)
+		return yaml_fail(d, n, "cannot open data file '%s': %s", text,
+				 strerror(err));
+	char *real = realpath(resolved, NULL);
+	if (!real)
+		return yaml_fail(d, n, "cannot open data file '%s': %s", text,
+				 strerror(errno));
+	if (strlen(real) >= sizeof data->path)
+		s = yaml_fail(d, n, "data file path too long: '%s'", real);
+	else
+		memcpy(data->path, real, strlen(real) + 1);
+	free(real);
+	return s;
+}
+
+/* The synthetic generator's constraints between values (synthetic.c). */
+static asg_status validate_synthetic(const struct yaml_node *n,
+				     const struct data_config *data,
+				     struct diag *d)
+{
+	if (data->samples < data->features) {
+		const struct yaml_node *at = yaml_get(n, "samples");
+		if (!at)
+			at = yaml_get(n, "features");
+		return yaml_fail(d, at,
+				 "'data.samples' (%ld) must be >= 'data.features' (%ld)",
+				 data->samples, data->features);
+	}
+	if (data->features == 1 && data->condition != 1)
+		return yaml_fail(d, yaml_get(n, "condition"),
+				 "'data.condition' must be 1 with a single feature, got %s",
+				 yaml_get(n, "condition")->text);
+	return ASG_OK;
+}
+
+/* The optional key `full` ("data.samples") of map, read into *out when
+ * present and checked to be >= min ("bound" says so in the message). */
+static asg_status validate_opt_long(const struct yaml_node *map,
+				    const char *full, long *out, long min,
+				    const char *bound, struct diag *d)
+{
+	const struct yaml_node *v = yaml_get(map, strrchr(full, '.') + 1);
+	asg_status s;
+
+	if (!v || (s = value_long(v, full, out, d)) != ASG_OK)
+		return v ? s : ASG_OK;
+	return *out >= min ? ASG_OK : value_out_of_range(v, full, bound, d);
+}
+
+/* The same for a number in [lo, hi), or [lo, hi] with closed. */
+static asg_status validate_opt_double(const struct yaml_node *map,
+				      const char *full, double *out, double lo,
+				      double hi, bool closed, const char *bound,
+				      struct diag *d)
+{
+	const struct yaml_node *v = yaml_get(map, strrchr(full, '.') + 1);
+	asg_status s;
+
+	if (!v || (s = value_double(v, full, out, d)) != ASG_OK)
+		return v ? s : ASG_OK;
+	if (*out >= lo && (*out < hi || (closed && *out == hi)))
+		return ASG_OK;
+	return value_out_of_range(v, full, bound, d);
+}
+
+static asg_status validate_data_values(const struct yaml_node *n,
+				       struct data_config *data, struct diag *d)
+{
+	const struct yaml_node *v;
+	asg_status s;
+	int partition = PARTITION_IID;
+
+	if ((s = validate_opt_long(n, "data.samples", &data->samples, 1, "> 0", d)) ||
+	    (s = validate_opt_long(n, "data.features", &data->features, 1, "> 0", d)) ||
+	    (s = validate_opt_double(n, "data.condition", &data->condition, 1,
+				     INFINITY, false, ">= 1", d)) ||
+	    (s = validate_opt_double(n, "data.noise", &data->noise, 0, INFINITY,
+				     false, ">= 0", d)) ||
+	    (s = validate_opt_double(n, "data.test", &data->test, 0, 1, false,
+				     "in [0, 1)", d)) ||
+	    (s = validate_opt_long(n, "data.label_column", &data->label_column, 0,
+				   ">= 0", d)))
+		return s;
+	if ((v = yaml_get(n, "header")) &&
+	    (s = value_bool(v, "data.header", &data->header, d)))
+		return s;
+	if ((v = yaml_get(n, "partition")) &&
+	    (s = value_enum(v, "data.partition", "partition", partition_names,
+			    NELEM(partition_names), &partition, d)))
+		return s;
+	data->partition = (enum partition_kind)partition;
+	return ASG_OK;
+}
+
+static asg_status validate_data(const struct yaml_node *root, const char *path,
+				struct data_config *data, struct diag *d)
+{
+	const struct yaml_node *n = yaml_get(root, "data");
+	asg_status s;
+	int kind = DATA_SYNTHETIC;
+
+	*data = (struct data_config){ .kind = DATA_SYNTHETIC, .samples = 10000,
+				      .features = 100, .condition = 1,
+				      .partition = PARTITION_IID };
+	if (!n)
+		return ASG_OK;
+	s = validate_keys(n, "data", validate_section_of("data"), d);
+	if (s != ASG_OK)
+		return s;
+	const struct yaml_node *k = yaml_get(n, "kind");
+	if (k && (s = value_enum(k, "data.kind", "data kind", data_names,
+				 NELEM(data_names), &kind, d)))
+		return s;
+	data->kind = (enum data_kind)kind;
+	if ((s = validate_data_keys_fit(n, data->kind, d)) ||
+	    (s = validate_data_values(n, data, d)))
+		return s;
+	if (data->kind == DATA_SYNTHETIC)
+		return validate_synthetic(n, data, d);
+	const struct yaml_node *p = yaml_get(n, "path");
+	if (!p)
+		return validate_missing(n, "path", "data", d);
+	return validate_data_path(p, path, data, d);
+}
+
+/* ---- protocol -------------------------------------------------------------- */
+
+static asg_status validate_protocol(const struct yaml_node *root,
+				    struct protocol_config *proto,
+				    struct diag *d)
+{
+	const struct yaml_node *n = yaml_get(root, "protocol");
+	asg_status s;
+	int kind = PROTOCOL_ASYNC;
+
+	*proto = (struct protocol_config){ .batch = 1, .step = 0.01 };
+	if (!n)
+		return validate_missing(root, "protocol", "", d);
+	s = validate_keys(n, "protocol", validate_section_of("protocol"), d);
+	if (s != ASG_OK)
+		return s;
+	const struct yaml_node *k = yaml_get(n, "kind");
+	if (!k)
+		return validate_missing(n, "kind", "protocol", d);
+	s = value_enum(k, "protocol.kind", "protocol", protocol_names,
+		       NELEM(protocol_names), &kind, d);
+	if (s != ASG_OK)
+		return s;
+	proto->kind = (enum protocol_kind)kind;
+	const struct yaml_node *batch = yaml_get(n, "batch");
+	if (batch && (s = value_long(batch, "protocol.batch", &proto->batch, d)))
+		return s;
+	if (proto->batch <= 0)
+		return value_out_of_range(batch, "protocol.batch", "> 0", d);
+	const struct yaml_node *step = yaml_get(n, "step");
+	if (step)
+		return value_step(step, "protocol.step", &proto->step, d);
+	return ASG_OK;
+}
+
+/* ---- workers --------------------------------------------------------------- */
+
+static asg_status validate_group(const struct yaml_node *n, size_t i,
+				 struct worker_group *g, struct diag *d)
+{
+	char key[64], field[96];
+	asg_status s;
+
+	snprintf(key, sizeof key, "workers[%zu]", i);
+	s = validate_keys(n, key, validate_section_of("workers"), d);
+	if (s != ASG_OK)
+		return s;
+	snprintf(g->name, sizeof g->name, "group%zu", i);
+	g->count = 1;
+	const struct yaml_node *v = yaml_get(n, "count");
+	snprintf(field, sizeof field, "%s.count", key);
+	if (v && (s = value_long(v, field, &g->count, d)))
+		return s;
+	if (g->count <= 0)
+		return value_out_of_range(v, field, "> 0", d);
+	v = yaml_get(n, "compute");
+	snprintf(field, sizeof field, "%s.compute", key);
+	if (!v)
+		return validate_missing(n, "compute", key, d);
+	if ((s = value_dist(v, field, &g->compute, d)))
+		return s;
+	v = yaml_get(n, "name");
+	snprintf(field, sizeof field, "%s.name", key);
+	if (v)
+		return value_string(v, field, g->name, sizeof g->name, d);
+	return ASG_OK;
+}
+
+/* Group i (validated) has a name of its own and keeps the total count in
+ * range; it is then added to sc->nworkers. */
+static asg_status validate_group_fits(struct scenario *sc, size_t i,
+				      const struct yaml_node *item,
+				      struct diag *d)
+{
+	const struct worker_group *g = &sc->groups[i];
+	const struct yaml_node *name = yaml_get(item, "name");
+
+	for (size_t j = 0; j < i; j++)
+		if (!strcmp(sc->groups[j].name, g->name))
+			return yaml_fail(d, name ? name : item,
+					 "duplicate worker group name '%s'", g->name);
+	if (g->count > LONG_MAX - sc->nworkers)
+		return yaml_fail(d, yaml_get(item, "count"),
+				 "too many workers in total");
+	sc->nworkers += g->count;
+	return ASG_OK;
+}
+
+static asg_status validate_workers(const struct yaml_node *root,
+				   struct scenario *sc, struct diag *d)
+{
+	const struct yaml_node *n = yaml_get(root, "workers");
+	char got[64];
+	asg_status s = ASG_OK;
+
+	if (!n)
+		return validate_missing(root, "workers", "", d);
+	if (n->kind != YAML_SEQUENCE)
+		return yaml_fail(d, n, "expected a sequence for 'workers', got %s",
+				 yaml_describe(n, got, sizeof got));
+	if (yaml_size(n) == 0)
+		return yaml_fail(d, n, "'workers' must have at least one group");
+	sc->groups = calloc(yaml_size(n), sizeof *sc->groups);
+	if (!sc->groups)
+		return diag_set(d, ASG_ENOMEM, "out of memory");
+	sc->ngroups = yaml_size(n);
+	sc->nworkers = 0;
+	for (size_t i = 0; i < sc->ngroups && s == ASG_OK; i++) {
+		const struct yaml_node *item = yaml_item_at(n, i);
+		s = validate_group(item, i, &sc->groups[i], d);
+		if (s == ASG_OK)
+			s = validate_group_fits(sc, i, item, d);
+	}
+	return s;
+}
+
+/* ---- network --------------------------------------------------------------- */
+
+static asg_status validate_network(const struct yaml_node *root,
+				   enum protocol_kind protocol,
+				   struct network_config *net, struct diag *d)
+{
+	const struct yaml_node *n = yaml_get(root, "network");
+	const struct yaml_node *v;
+	asg_status s;
+
+	*net = (struct network_config){
+		.uplink = { .kind = DIST_CONSTANT },
+		.downlink = { .kind = DIST_CONSTANT },
+	};
+	if (!n)
+		return ASG_OK;
+	s = validate_keys(n, "network", validate_section_of("network"), d);
+	if (s != ASG_OK)
+		return s;
+	if ((v = yaml_get(n, "uplink")) &&
+	    (s = value_dist(v, "network.uplink", &net->uplink, d)))
+		return s;
+	if ((v = yaml_get(n, "downlink")) &&
+	    (s = value_dist(v, "network.downlink", &net->downlink, d)))
+		return s;
+	if ((s = validate_opt_double(n, "network.bandwidth", &net->bandwidth, 0,
+				     INFINITY, false, ">= 0", d)) ||
+	    (s = validate_opt_double(n, "network.loss", &net->loss, 0, 1, true,
+				     "in [0, 1]", d)))
+		return s;
+	if (net->loss != 0)
+		return yaml_fail(d, yaml_get(n, "loss"),
+				 "network.loss > 0 is not supported by protocol '%s'",
+				 scenario_protocol_name(protocol));
+	return ASG_OK;
+}
+
+/* ---- record ---------------------------------------------------------------- */
+
+static asg_status validate_record(const struct yaml_node *root,
+				  enum model_kind model,
+				  struct record_config *rec, struct diag *d)
+{
+	const struct yaml_node *n = yaml_get(root, "record");
+	const struct yaml_node *v;
+	enum record_updates mode;
+	asg_status s;
+
+	*rec = (struct record_config){
+		.updates = RECORD_ALL,
+		.full_grad_every = model == MODEL_NONE ? 0 : 100,
+	};
+	if (!n)
+		return ASG_OK;
+	s = validate_keys(n, "record", validate_section_of("record"), d);
+	if (s != ASG_OK)
+		return s;
+	if ((v = yaml_get(n, "updates")) &&
+	    (s = value_stride(v, "record.updates", true, &rec->updates,
+			      &rec->updates_every, d)))
+		return s;
+	if ((v = yaml_get(n, "full_grad")) &&
+	    (s = value_stride(v, "record.full_grad", false, &mode,
+			      &rec->full_grad_every, d)))
+		return s;
+	if ((v = yaml_get(n, "eval")) &&
+	    (s = value_stride(v, "record.eval", false, &mode, &rec->eval_every, d)))
+		return s;
+	return ASG_OK;
+}
+
+/* ---- the whole --------------------------------------------------------------- */
+
+asg_status validate_scenario(const struct yaml_node *root, const char *path,
+			     struct scenario *sc, struct diag *d)
+{
+	const struct yaml_node *seed;
+	asg_status s;
+
+	memset(sc, 0, sizeof *sc);
+	sc->seed = 1;
+	if ((s = validate_keys(root, "", &keys_scenario, d)) ||
+	    (s = validate_name(root, path, sc, d)) ||
+	    ((seed = yaml_get(root, "seed")) &&
+	     (s = value_u64(seed, "seed", &sc->seed, d))) ||
+	    (s = validate_replications(root, &sc->replications, d)) ||
+	    (s = validate_stop(root, &sc->stop, d)) ||
+	    (s = validate_model(root, &sc->model, d)) ||
+	    (s = validate_data(root, path, &sc->data, d)) ||
+	    (s = validate_protocol(root, &sc->protocol, d)) ||
+	    (s = validate_workers(root, sc, d)) ||
+	    (s = validate_network(root, sc->protocol.kind, &sc->network, d)) ||
+	    (s = validate_record(root, sc->model.kind, &sc->record, d)))
+		validate_release(sc);
+	return s;
+}
+
+void validate_release(struct scenario *sc)
+{
+	free(sc->groups);
+	sc->groups = NULL;
+	sc->ngroups = 0;
+	sc->nworkers = 0;
+}
