@@ -12,7 +12,7 @@ trap 'rm -rf "$out"' EXIT
 
 seconds() { # command... -> wall seconds
 	s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N)
-	echo "$e - $s" | bc -l
+	awk -v s="$s" -v e="$e" 'BEGIN { print e - s }'
 }
 median3() { printf '%s\n%s\n%s\n' "$1" "$2" "$3" | sort -g | sed -n 2p; }
 
@@ -26,8 +26,8 @@ asg=$(median3 "$asg1" "$asg2" "$asg3")
 stale=$(sqlite3 "$out/b1.db" 'SELECT mean_staleness FROM runs')
 bare_stale=$(./build/bench_bare_heap 100 $updates | awk '{print $8}')
 echo "async PS, timing only, 100 workers, $updates updates (median of 3)"
-printf 'bare heap loop: %.3f s  %.2f M updates/s  mean staleness %s\n' \
-	"$bare" "$(echo "$updates / $bare / 1000000" | bc -l)" "$bare_stale"
-printf 'asgdsim run   : %.3f s  %.2f M updates/s  mean staleness %s (whole command)\n' \
-	"$asg" "$(echo "$updates / $asg / 1000000" | bc -l)" "$stale"
-printf 'ratio asgdsim / bare: %.2f\n' "$(echo "$asg / $bare" | bc -l)"
+awk -v u="$updates" -v b="$bare" -v a="$asg" -v bs="$bare_stale" -v as="$stale" 'BEGIN {
+	printf "bare heap loop: %.3f s  %.2f M updates/s  mean staleness %s\n", b, u / b / 1e6, bs
+	printf "asgdsim run   : %.3f s  %.2f M updates/s  mean staleness %s (whole command)\n", a, u / a / 1e6, as
+	printf "ratio asgdsim / bare: %.2f\n", a / b
+}'

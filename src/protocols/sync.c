@@ -12,8 +12,9 @@
  *   worker i: on (x, k): g_i <- grad F(x; minibatch); send g_i
  *
  * Every gradient of a round is recorded at the round's tick with staleness
- * 0.  Each gradient is added to x as it arrives, scaled by alpha/D: nobody
- * reads x before the round ends, so this equals stepping with the mean.
+ * 0.  The server keeps the arrival order and, when the D-th gradient
+ * arrives, adds each to x scaled by alpha/D in that order; a round cut off
+ * by the time limit applies and records nothing.
  * With i.i.d. compute times and no latency a round lasts E[max of D
  * times]: H_D for exponential(mean=1) (THEORY.md).
  */
@@ -23,6 +24,7 @@
 
 struct sync_state {
 	long received;   /* gradients of the current round so far */
+	long *arrived;   /* their workers, in order of arrival (nworkers) */
 };
 
 static void sync_broadcast(struct sim *s)
@@ -37,6 +39,9 @@ static asg_status sync_setup(struct sim *s, struct diag *d)
 	if (!st)
 		return diag_set(d, ASG_ENOMEM, "out of memory");
 	s->proto_state = st;
+	st->arrived = calloc((size_t)s->nworkers, sizeof *st->arrived);
+	if (!st->arrived)
+		return diag_set(d, ASG_ENOMEM, "out of memory");
 	sync_broadcast(s);
 	return ASG_OK;
 }
@@ -54,9 +59,12 @@ static void sync_on_event(struct sim *s, const struct event *ev)
 		sim_send_gradient(s, w);
 		break;
 	case SIM_GRAD_AT_SERVER:
-		sim_apply_gradient(s, w, s->step / (double)s->nworkers, s->step);
-		if (++st->received < s->nworkers)
+		st->arrived[st->received++] = w->id;
+		if (st->received < s->nworkers)
 			break;
+		for (long i = 0; i < s->nworkers; i++)
+			sim_apply_gradient(s, &s->workers[st->arrived[i]],
+					   s->step / (double)s->nworkers, s->step);
 		st->received = 0;
 		sim_tick(s);
 		sync_broadcast(s);
@@ -66,6 +74,9 @@ static void sync_on_event(struct sim *s, const struct event *ev)
 
 static void sync_finish(struct sim *s)
 {
+	struct sync_state *st = s->proto_state;
+	if (st)
+		free(st->arrived);
 	free(s->proto_state);
 	s->proto_state = NULL;
 }
