@@ -167,10 +167,10 @@ static void test_rows_round_trip(void **state)
 					       0.1 * (double)i, 0.7, NAN,
 					       i % 2 ? NAN : 0.9),
 				 ASG_OK);
-	assert_int_equal(recorder_worker(r, 0, "fast", 60, 0.6, 8.0, 1e6, 1.25),
-			 ASG_OK);
-	assert_int_equal(recorder_worker(r, 1, NULL, 0, 0.0, 0.0, 0.0, NAN),
-			 ASG_OK);
+	struct worker_row w0 = { 0, "fast", 60, 0.6, 8.0, 1e6, 1.25, 0.01, 60, 2, 1 };
+	struct worker_row w1 = { 1, NULL, 0, 0.0, 0.0, 0.0, NAN, 0.01, 0, 0, 0 };
+	assert_int_equal(recorder_worker(r, &w0), ASG_OK);
+	assert_int_equal(recorder_worker(r, &w1), ASG_OK);
 	struct run_result res = test_result("done");
 	assert_int_equal(recorder_run_end(r, &res), ASG_OK);
 	recorder_close(r);
@@ -356,7 +356,7 @@ static void make_nothing(const char *path)
 
 static const struct refuse_case refuse_cases[] = {
 	{ "v7.db", make_other_version,
-	  "'%s' has schema version 7, this asgdsim writes version 1" },
+	  "'%s' has schema version 7, this asgdsim writes version 2" },
 	{ "foreign.db", make_foreign, "'%s' is not an asgdsim database" },
 	{ "foreign-meta.db", make_foreign_meta, "'%s' is not an asgdsim database" },
 	{ "text.db", make_text_file, "cannot open '%s': file is not a database" },
@@ -646,7 +646,7 @@ static void test_report_refuses(void **state)
 		{ "rtext.db", make_text_file,
 		  "cannot open '%s': file is not a database" },
 		{ "rv7.db", make_other_version,
-		  "'%s' has schema version 7, this asgdsim reads version 1" },
+		  "'%s' has schema version 7, this asgdsim reads version 2" },
 	};
 	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
 		char path[4096], want[4200];

@@ -625,8 +625,16 @@ static void bad_snippets_give_exact_messages(void **state)
 		  "4:19: 'record.updates' must be every(N) with N > 0, got every(0)" },
 		{ MINIMAL "record: {eval: all}\n",
 		  "4:16: expected every(N) or none for 'record.eval', got 'all'" },
-		{ MINIMAL "record: {aoi: sparse}\n",
-		  "4:10: unknown key 'aoi' in 'record' (expected updates, full_grad, eval)" },
+		{ MINIMAL "record: {aoi: dense}\n",
+		  "4:15: unknown aoi record 'dense' (expected none, sparse)" },
+		{ MINIMAL "record: {timeline: until(-1)}\n",
+		  "4:20: 'record.timeline' must be until(T) with T > 0, got until(-1)" },
+		{ "stop: {updates: 100}\n"
+		  "protocol: {kind: async, send_every: 2}\n"
+		  "workers: [{count: 2, compute: \"exponential(mean=1)\"}]\n",
+		  "2:37: 'protocol.send_every' applies only to protocol dasgd" },
+		{ MINIMAL "network: {topology: rung}\n",
+		  "4:21: unknown topology 'rung', did you mean 'ring'?" },
 		{ MINIMAL "data: {header: yes}\n",
 		  "4:8: 'data.header' applies only to data.kind csv" },
 		{ MINIMAL "data: {kind: csv, header: yes, path: x}\n",

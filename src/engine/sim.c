@@ -34,6 +34,8 @@ static asg_status sim_init_worker(struct sim *s, struct worker *w, long id,
 	w->id = id;
 	w->group = group;
 	w->compute = &sc->groups[group].compute;
+	w->step = sc->groups[group].step > 0 ? sc->groups[group].step
+					     : sc->protocol.step;
 	w->rng = rng_stream_alloc(seed, rng_entity(RNG_WORKER, (uint64_t)id));
 	w->batch_rng = rng_stream_alloc(seed, rng_entity(RNG_BATCH, (uint64_t)id));
 	if (!w->rng || !w->batch_rng)
@@ -119,9 +121,6 @@ asg_status sim_init(struct sim *s, const struct scenario *sc,
 		st = diag_set(d, ASG_ENOMEM, "out of memory");
 		goto out_release;
 	}
-	st = s->proto->setup(s, d);
-	if (st != ASG_OK)
-		goto out_release;
 	return ASG_OK;
 
 out_release:
@@ -188,13 +187,23 @@ void sim_schedule(struct sim *s, double at, enum sim_event kind, long who)
 		sim_fail(s, ASG_ENOMEM);
 }
 
+/* An interval of worker activity into `timeline`, within record.timeline. */
+static void sim_record_interval(struct sim *s, const struct worker *w,
+				const char *kind, double start, double end)
+{
+	if (s->rec && start < s->sc->record.timeline_until &&
+	    recorder_timeline(s->rec, w->id, kind, start, end) != ASG_OK)
+		sim_fail(s, ASG_EIO);
+}
+
 void sim_send_params(struct sim *s, struct worker *w)
 {
 	if (s->dim)
 		memcpy(w->params, s->x, s->dim * sizeof *s->x);
 	w->version = s->k;
-	sim_schedule(s, link_send(&w->down, s->now, s->msg_bytes),
-		     SIM_PARAMS_AT_WORKER, w->id);
+	double arrive = link_send(&w->down, s->now, s->msg_bytes);
+	sim_record_interval(s, w, "downlink", s->now, arrive);
+	sim_schedule(s, arrive, SIM_PARAMS_AT_WORKER, w->id);
 }
 
 void sim_start_compute(struct sim *s, struct worker *w)
@@ -216,6 +225,7 @@ static void sim_draw_batch(struct sim *s, struct worker *w)
 void sim_compute_gradient(struct sim *s, struct worker *w)
 {
 	w->busy_time += s->now - w->started;
+	sim_record_interval(s, w, "compute", w->started, s->now);
 	if (s->dim == 0) {
 		w->grad_norm2 = NAN;
 		return;
@@ -229,8 +239,10 @@ void sim_compute_gradient(struct sim *s, struct worker *w)
 void sim_send_gradient(struct sim *s, struct worker *w)
 {
 	w->bytes_sent += s->msg_bytes;
-	sim_schedule(s, link_send(&w->up, s->now, s->msg_bytes),
-		     SIM_GRAD_AT_SERVER, w->id);
+	w->messages_sent++;
+	double arrive = link_send(&w->up, s->now, s->msg_bytes);
+	sim_record_interval(s, w, "uplink", s->now, arrive);
+	sim_schedule(s, arrive, SIM_GRAD_AT_SERVER, w->id);
 }
 
 static bool sim_records_tick(const struct sim *s)
@@ -323,6 +335,9 @@ static bool sim_past_time_limit(const struct sim *s, double t)
 
 asg_status sim_run(struct sim *s, struct diag *d)
 {
+	asg_status st = s->proto->setup(s, d);
+	if (st != ASG_OK)
+		return st;
 	sim_evaluate_if_due(s);   /* the starting point, k = 0 */
 	struct event ev;
 	while (s->outcome == SIM_RUNNING) {

@@ -70,6 +70,10 @@ struct worker {
 	double staleness_sum;      /* sum of their staleness */
 	double busy_time;          /* virtual time spent computing */
 	double bytes_sent;         /* bytes it sent to the server */
+	double step;               /* its step size alpha^i */
+	uint64_t messages_sent;    /* messages it handed to links */
+	uint64_t messages_lost;    /* of those, lost by the network */
+	uint64_t messages_outdated;/* copies it received older than its own */
 };
 
 enum sim_outcome {
@@ -127,7 +131,8 @@ struct sim {
 asg_status sim_init(struct sim *s, const struct scenario *sc,
 		    struct recorder *rec, struct diag *d);
 
-/* Run the event loop to a stop condition. */
+/* Set the protocol up (its first messages), then run the event loop to a
+ * stop condition.  Call once. */
 asg_status sim_run(struct sim *s, struct diag *d);
 
 void sim_release(struct sim *s);

@@ -51,10 +51,20 @@ asg_status sim_record_summary(const struct sim *s, double wall_seconds)
 {
 	for (long i = 0; i < s->nworkers; i++) {
 		const struct worker *w = &s->workers[i];
-		recorder_worker(s->rec, w->id, s->sc->groups[w->group].name,
-				w->updates, sim_ratio((double)w->updates, (double)s->k),
-				w->busy_time, w->bytes_sent,
-				sim_ratio(w->staleness_sum, (double)w->updates));
+		struct worker_row row = {
+			.worker = w->id,
+			.group = s->sc->groups[w->group].name,
+			.updates = w->updates,
+			.kappa = sim_ratio((double)w->updates, (double)s->k),
+			.busy_time = w->busy_time,
+			.bytes_sent = w->bytes_sent,
+			.mean_staleness = sim_ratio(w->staleness_sum, (double)w->updates),
+			.step = w->step,
+			.messages_sent = w->messages_sent,
+			.messages_lost = w->messages_lost,
+			.messages_outdated = w->messages_outdated,
+		};
+		recorder_worker(s->rec, &row);
 	}
 	struct run_result res = {
 		.status = sim_status_name(s->outcome),

@@ -7,7 +7,7 @@
  * protocol, opening with the algorithm and its source.
  *
  *   setup     allocate the protocol's state (s->proto_state) and schedule
- *             the first events; called once, before the loop
+ *             the first events; called once by sim_run, before the loop
  *   on_event  react to one event
  *   finish    free the state; called once, also after a failed setup
  */

@@ -45,6 +45,10 @@ enum recorder_stmt {
 	STMT_UPDATES,    /* RECORDER_ROWS updates rows (SQL built at open) */
 	STMT_EVAL,       /* an evals row */
 	STMT_WORKER,     /* a workers row */
+	STMT_AOI,        /* an aoi row */
+	STMT_AOI_SUMMARY,/* an aoi_summary row */
+	STMT_COUPLING,   /* a coupling row */
+	STMT_TIMELINE,   /* a timeline row */
 	STMT_COUNT
 };
 
@@ -71,8 +75,20 @@ static const char *const recorder_sql[STMT_COUNT] = {
 		" test_loss, test_accuracy) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[STMT_WORKER] =
 		"INSERT INTO workers (run_id, worker, grp, updates, kappa,"
-		" busy_time, bytes_sent, mean_staleness)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+		" busy_time, bytes_sent, mean_staleness, step, messages_sent,"
+		" messages_lost, messages_outdated)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	[STMT_AOI] =
+		"INSERT INTO aoi (run_id, k, i, j, age) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[STMT_AOI_SUMMARY] =
+		"INSERT INTO aoi_summary (run_id, i, j, sum_age, mean_age, max_age,"
+		" mean_view_age, max_view_age, mean_lag)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[STMT_COUPLING] =
+		"INSERT INTO coupling (run_id, i, j, l, exact) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[STMT_TIMELINE] =
+		"INSERT INTO timeline (run_id, worker, kind, start, end)"
+		" VALUES (?1, ?2, ?3, ?4, ?5)",
 };
 
 /* An updates row waiting to be written. */
@@ -318,23 +334,96 @@ asg_status recorder_eval(struct recorder *r, uint64_t k, double t,
 	return s != ASG_OK ? s : recorder_count_row(r);
 }
 
-asg_status recorder_worker(struct recorder *r, long worker, const char *group,
-			   uint64_t updates, double kappa, double busy_time,
-			   double bytes_sent, double mean_staleness)
+asg_status recorder_worker(struct recorder *r, const struct worker_row *w)
 {
 	if (r->status != ASG_OK)
 		return r->status;
 	assert(r->run_id != 0 && "recorder_worker outside a run");
 	sqlite3_stmt *st = r->stmt[STMT_WORKER];
 	sqlite3_bind_int64(st, 1, r->run_id);
-	sqlite3_bind_int64(st, 2, worker);
-	recorder_bind_text(st, 3, group);
-	sqlite3_bind_int64(st, 4, (int64_t)updates);
-	recorder_bind_real(st, 5, kappa);
-	recorder_bind_real(st, 6, busy_time);
-	recorder_bind_real(st, 7, bytes_sent);
-	recorder_bind_real(st, 8, mean_staleness);
+	sqlite3_bind_int64(st, 2, w->worker);
+	recorder_bind_text(st, 3, w->group);
+	sqlite3_bind_int64(st, 4, (int64_t)w->updates);
+	recorder_bind_real(st, 5, w->kappa);
+	recorder_bind_real(st, 6, w->busy_time);
+	recorder_bind_real(st, 7, w->bytes_sent);
+	recorder_bind_real(st, 8, w->mean_staleness);
+	recorder_bind_real(st, 9, w->step);
+	sqlite3_bind_int64(st, 10, (int64_t)w->messages_sent);
+	sqlite3_bind_int64(st, 11, (int64_t)w->messages_lost);
+	sqlite3_bind_int64(st, 12, (int64_t)w->messages_outdated);
 	return recorder_step(r, STMT_WORKER);
+}
+
+/* Step a row statement inside the run and count it toward the checkpoint. */
+static asg_status recorder_step_row(struct recorder *r, enum recorder_stmt which)
+{
+	asg_status s = recorder_step(r, which);
+	return s != ASG_OK ? s : recorder_count_row(r);
+}
+
+asg_status recorder_aoi(struct recorder *r, uint64_t k, long i, long j,
+			uint64_t age)
+{
+	if (r->status != ASG_OK)
+		return r->status;
+	assert(r->run_id != 0 && "recorder_aoi outside a run");
+	sqlite3_stmt *st = r->stmt[STMT_AOI];
+	sqlite3_bind_int64(st, 1, r->run_id);
+	sqlite3_bind_int64(st, 2, (int64_t)k);
+	sqlite3_bind_int64(st, 3, i);
+	sqlite3_bind_int64(st, 4, j);
+	sqlite3_bind_int64(st, 5, (int64_t)age);
+	return recorder_step_row(r, STMT_AOI);
+}
+
+asg_status recorder_aoi_summary(struct recorder *r,
+				const struct aoi_summary_row *row)
+{
+	if (r->status != ASG_OK)
+		return r->status;
+	assert(r->run_id != 0 && "recorder_aoi_summary outside a run");
+	sqlite3_stmt *st = r->stmt[STMT_AOI_SUMMARY];
+	sqlite3_bind_int64(st, 1, r->run_id);
+	sqlite3_bind_int64(st, 2, row->i);
+	sqlite3_bind_int64(st, 3, row->j);
+	sqlite3_bind_int64(st, 4, (int64_t)row->sum_age);
+	recorder_bind_real(st, 5, row->mean_age);
+	sqlite3_bind_int64(st, 6, (int64_t)row->max_age);
+	recorder_bind_real(st, 7, row->mean_view_age);
+	sqlite3_bind_int64(st, 8, (int64_t)row->max_view_age);
+	recorder_bind_real(st, 9, row->mean_lag);
+	return recorder_step_row(r, STMT_AOI_SUMMARY);
+}
+
+asg_status recorder_coupling(struct recorder *r, long i, long j, double l,
+			     bool exact)
+{
+	if (r->status != ASG_OK)
+		return r->status;
+	assert(r->run_id != 0 && "recorder_coupling outside a run");
+	sqlite3_stmt *st = r->stmt[STMT_COUPLING];
+	sqlite3_bind_int64(st, 1, r->run_id);
+	sqlite3_bind_int64(st, 2, i);
+	sqlite3_bind_int64(st, 3, j);
+	recorder_bind_real(st, 4, l);
+	sqlite3_bind_int(st, 5, exact);
+	return recorder_step_row(r, STMT_COUPLING);
+}
+
+asg_status recorder_timeline(struct recorder *r, long worker, const char *kind,
+			     double start, double end)
+{
+	if (r->status != ASG_OK)
+		return r->status;
+	assert(r->run_id != 0 && "recorder_timeline outside a run");
+	sqlite3_stmt *st = r->stmt[STMT_TIMELINE];
+	sqlite3_bind_int64(st, 1, r->run_id);
+	sqlite3_bind_int64(st, 2, worker);
+	recorder_bind_text(st, 3, kind);
+	recorder_bind_real(st, 4, start);
+	recorder_bind_real(st, 5, end);
+	return recorder_step_row(r, STMT_TIMELINE);
 }
 
 asg_status recorder_run_end(struct recorder *r, const struct run_result *res)

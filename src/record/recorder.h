@@ -1,7 +1,8 @@
 /*
  * recorder.h — the results database: one SQLite file, many runs.
  *
- * Tables (docs/schema.md): meta, runs, workers, updates, evals.
+ * Tables (docs/schema.md): meta, runs, workers, updates, evals, aoi,
+ * aoi_summary, coupling, bound, timeline.
  * Opening a database creates the schema if the file is new and checks the
  * schema version if it is not (another version is refused, ASG_EIO with a
  * message); runs are always added, never overwritten.  The database is in
@@ -23,11 +24,12 @@
 #ifndef ASG_RECORDER_H
 #define ASG_RECORDER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../common/diag.h"
 
-#define RECORDER_SCHEMA_VERSION 1
+#define RECORDER_SCHEMA_VERSION 2
 #define RECORDER_BATCH 100000
 
 struct recorder;
@@ -81,10 +83,48 @@ asg_status recorder_eval(struct recorder *r, uint64_t k, double t,
 			 double full_grad_norm2, double train_loss,
 			 double test_loss, double test_accuracy);
 
-/* A worker's summary. */
-asg_status recorder_worker(struct recorder *r, long worker, const char *group,
-			   uint64_t updates, double kappa, double busy_time,
-			   double bytes_sent, double mean_staleness);
+/* A worker's (or agent's) summary. */
+struct worker_row {
+	long worker;              /* index */
+	const char *group;        /* its group's name */
+	uint64_t updates;         /* nu(n, i): its gradients applied */
+	double kappa;             /* nu(n, i) / n */
+	double busy_time;         /* virtual seconds computing */
+	double bytes_sent;        /* bytes it sent */
+	double mean_staleness;    /* mean staleness of its gradients (NAN if none) */
+	double step;              /* its step size alpha^i */
+	uint64_t messages_sent;   /* messages it handed to links */
+	uint64_t messages_lost;   /* of those, lost by the network */
+	uint64_t messages_outdated; /* messages it received older than its copy */
+};
+
+asg_status recorder_worker(struct recorder *r, const struct worker_row *w);
+
+/* Agent i's age of block j became `age` at tick k (the aoi table). */
+asg_status recorder_aoi(struct recorder *r, uint64_t k, long i, long j,
+			uint64_t age);
+
+/* The exact time averages of a pair (i, j) over the run's n ticks. */
+struct aoi_summary_row {
+	long i, j;                /* agent, block */
+	uint64_t sum_age;         /* sum_{k<n} Delta_ij(k), exact */
+	double mean_age;          /* sum_age / n */
+	uint64_t max_age;         /* max_k Delta_ij(k) */
+	double mean_view_age;     /* (1/n) sum_k of the age of i's latest copy */
+	uint64_t max_view_age;    /* its maximum */
+	double mean_lag;          /* (1/n) sum_k lag_ij(k) (THEORY.md); NAN if not measured */
+};
+
+asg_status recorder_aoi_summary(struct recorder *r,
+				const struct aoi_summary_row *row);
+
+/* L^{ij}, the block Lipschitz constant; exact = false for an upper bound. */
+asg_status recorder_coupling(struct recorder *r, long i, long j, double l,
+			     bool exact);
+
+/* An interval of worker activity (kind: compute, uplink, downlink). */
+asg_status recorder_timeline(struct recorder *r, long worker, const char *kind,
+			     double start, double end);
 
 /* Finish the run: its summary, then commit. */
 asg_status recorder_run_end(struct recorder *r, const struct run_result *res);

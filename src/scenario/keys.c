@@ -40,12 +40,14 @@ static const struct keys_key protocol_keys[] = {
 	{ "kind", KEYS_VALUE, NULL },
 	{ "batch", KEYS_VALUE, NULL },
 	{ "step", KEYS_VALUE, NULL },
+	{ "send_every", KEYS_VALUE, NULL },
 };
 
 static const struct keys_key group_keys[] = {
 	{ "count", KEYS_VALUE, NULL },
 	{ "compute", KEYS_VALUE, NULL },
 	{ "name", KEYS_VALUE, NULL },
+	{ "step", KEYS_VALUE, NULL },
 };
 
 static const struct keys_key network_keys[] = {
@@ -53,12 +55,16 @@ static const struct keys_key network_keys[] = {
 	{ "downlink", KEYS_VALUE, NULL },
 	{ "bandwidth", KEYS_VALUE, NULL },
 	{ "loss", KEYS_VALUE, NULL },
+	{ "latency", KEYS_VALUE, NULL },
+	{ "topology", KEYS_VALUE, NULL },
 };
 
 static const struct keys_key record_keys[] = {
 	{ "updates", KEYS_VALUE, NULL },
 	{ "full_grad", KEYS_VALUE, NULL },
 	{ "eval", KEYS_VALUE, NULL },
+	{ "timeline", KEYS_VALUE, NULL },
+	{ "aoi", KEYS_VALUE, NULL },
 };
 
 static const struct keys_section stop_section = SECTION(stop_keys);

@@ -74,6 +74,7 @@ struct data_config {
 enum protocol_kind {
 	PROTOCOL_SYNC,    /* synchronous parameter server */
 	PROTOCOL_ASYNC,   /* asynchronous parameter server */
+	PROTOCOL_DASGD,   /* block-coordinate distributed asynchronous SGD */
 };
 
 struct protocol_config {
@@ -81,19 +82,33 @@ struct protocol_config {
 	long batch;               /* protocol.batch > 0, default 1 */
 	double step;              /* protocol.step: `constant(a)` or a number, a > 0;
 	                             default 0.01 */
+	long send_every;          /* protocol.send_every (dasgd): an agent sends
+	                             its block after every k-th update; default 1 */
 };
 
 struct worker_group {
 	char name[SCENARIO_NAME_MAX]; /* workers[i].name, default "group<i>" */
 	long count;                   /* workers[i].count > 0, default 1 */
 	struct dist compute;          /* workers[i].compute (required) */
+	double step;                  /* workers[i].step: this group's step size
+	                                 alpha^i (dasgd); 0 = protocol.step */
+};
+
+enum topology_kind {
+	TOPOLOGY_COMPLETE,   /* every agent sends to every other */
+	TOPOLOGY_RING,       /* agent i sends to i-1 and i+1 (mod D) */
+	TOPOLOGY_STAR,       /* agent 0 and every other agent, both ways */
 };
 
 struct network_config {
 	struct dist uplink;       /* network.uplink latency, default constant(value=0) */
 	struct dist downlink;     /* network.downlink latency, default constant(value=0) */
 	double bandwidth;         /* network.bandwidth bytes/s >= 0; 0 = infinite (default) */
-	double loss;              /* network.loss; only 0 is accepted by sync and async */
+	double loss;              /* network.loss: probability that an agent-to-agent
+	                             message is lost; only 0 for sync and async */
+	struct dist latency;      /* network.latency: every agent-to-agent link
+	                             (dasgd), default constant(value=0) */
+	enum topology_kind topology; /* network.topology (dasgd), default complete */
 };
 
 enum record_updates {
@@ -108,6 +123,11 @@ struct record_config {
 	long full_grad_every;         /* record.full_grad: every(N) | none; 0 = none;
 	                                 default every(100) when the model has gradients */
 	long eval_every;              /* record.eval: every(N) | none; 0 = none; default none */
+	double timeline_until;        /* record.timeline: none | all | until(T): the
+	                                 compute and link intervals starting
+	                                 before T go to `timeline`; 0 = none
+	                                 (default), INFINITY = all */
+	bool aoi;                     /* record.aoi: sparse | none (dasgd); default sparse */
 };
 
 struct stop_config {
@@ -167,5 +187,6 @@ void scenario_plan_release(struct scenario_plan *plan);
 /* The name of a kind as written in a scenario ("async", "logreg", ...). */
 const char *scenario_protocol_name(enum protocol_kind kind);
 const char *scenario_model_name(enum model_kind kind);
+const char *scenario_topology_name(enum topology_kind kind);
 
 #endif

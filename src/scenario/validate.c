@@ -37,7 +37,15 @@
 static const char *const model_names[] = { "none", "quadratic", "logreg" };
 static const char *const data_names[] = { "synthetic", "csv" };
 static const char *const partition_names[] = { "iid" };
-static const char *const protocol_names[] = { "sync", "async" };
+static const char *const protocol_names[] = { "sync", "async", "dasgd" };
+static const char *const topology_names[] = { "complete", "ring", "star" };
+static const char *const aoi_names[] = { "none", "sparse" };
+
+const char *scenario_topology_name(enum topology_kind kind)
+{
+	assert((size_t)kind < NELEM(topology_names));
+	return topology_names[kind];
+}
 
 const char *scenario_protocol_name(enum protocol_kind kind)
 {
@@ -378,7 +386,7 @@ static asg_status validate_protocol(const struct yaml_node *root,
 	asg_status s;
 	int kind = PROTOCOL_ASYNC;
 
-	*proto = (struct protocol_config){ .batch = 1, .step = 0.01 };
+	*proto = (struct protocol_config){ .batch = 1, .step = 0.01, .send_every = 1 };
 	if (!n)
 		return validate_missing(root, "protocol", "", d);
 	s = validate_keys(n, "protocol", validate_section_of("protocol"), d);
@@ -397,6 +405,13 @@ static asg_status validate_protocol(const struct yaml_node *root,
 		return s;
 	if (proto->batch <= 0)
 		return value_out_of_range(batch, "protocol.batch", "> 0", d);
+	const struct yaml_node *every = yaml_get(n, "send_every");
+	if (every && proto->kind != PROTOCOL_DASGD)
+		return yaml_fail(d, every, "'protocol.send_every' applies only to protocol dasgd");
+	if (every && (s = value_long(every, "protocol.send_every", &proto->send_every, d)))
+		return s;
+	if (proto->send_every <= 0)
+		return value_out_of_range(every, "protocol.send_every", "> 0", d);
 	const struct yaml_node *step = yaml_get(n, "step");
 	if (step)
 		return value_step(step, "protocol.step", &proto->step, d);
@@ -428,6 +443,10 @@ static asg_status validate_group(const struct yaml_node *n, size_t i,
 	if (!v)
 		return validate_missing(n, "compute", key, d);
 	if ((s = value_dist(v, field, &g->compute, d)))
+		return s;
+	v = yaml_get(n, "step");
+	snprintf(field, sizeof field, "%s.step", key);
+	if (v && (s = value_step(v, field, &g->step, d)))
 		return s;
 	v = yaml_get(n, "name");
 	snprintf(field, sizeof field, "%s.name", key);
@@ -497,6 +516,7 @@ static asg_status validate_network(const struct yaml_node *root,
 	*net = (struct network_config){
 		.uplink = { .kind = DIST_CONSTANT },
 		.downlink = { .kind = DIST_CONSTANT },
+		.latency = { .kind = DIST_CONSTANT },
 	};
 	if (!n)
 		return ASG_OK;
@@ -514,7 +534,16 @@ static asg_status validate_network(const struct yaml_node *root,
 	    (s = validate_opt_double(n, "network.loss", &net->loss, 0, 1, true,
 				     "in [0, 1]", d)))
 		return s;
-	if (net->loss != 0)
+	if ((v = yaml_get(n, "latency")) &&
+	    (s = value_dist(v, "network.latency", &net->latency, d)))
+		return s;
+	int topology = TOPOLOGY_COMPLETE;
+	if ((v = yaml_get(n, "topology")) &&
+	    (s = value_enum(v, "network.topology", "topology", topology_names,
+			    NELEM(topology_names), &topology, d)))
+		return s;
+	net->topology = (enum topology_kind)topology;
+	if (net->loss != 0 && protocol != PROTOCOL_DASGD)
 		return yaml_fail(d, yaml_get(n, "loss"),
 				 "network.loss > 0 is not supported by protocol '%s'",
 				 scenario_protocol_name(protocol));
@@ -533,6 +562,7 @@ static asg_status validate_record(const struct yaml_node *root,
 	asg_status s;
 
 	*rec = (struct record_config){
+		.aoi = true,
 		.updates = RECORD_ALL,
 		.full_grad_every = model == MODEL_NONE ? 0 : 100,
 	};
@@ -551,6 +581,15 @@ static asg_status validate_record(const struct yaml_node *root,
 		return s;
 	if ((v = yaml_get(n, "eval")) &&
 	    (s = value_stride(v, "record.eval", false, &mode, &rec->eval_every, d)))
+		return s;
+	int aoi = 1;
+	if ((v = yaml_get(n, "aoi")) &&
+	    (s = value_enum(v, "record.aoi", "aoi record", aoi_names,
+			    NELEM(aoi_names), &aoi, d)))
+		return s;
+	rec->aoi = aoi == 1;
+	if ((v = yaml_get(n, "timeline")) &&
+	    (s = value_until(v, "record.timeline", &rec->timeline_until, d)))
 		return s;
 	return ASG_OK;
 }

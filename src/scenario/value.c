@@ -393,3 +393,36 @@ asg_status value_step(const struct yaml_node *n, const char *key, double *out,
 	*out = v;
 	return ASG_OK;
 }
+
+asg_status value_until(const struct yaml_node *n, const char *key, double *out,
+		       struct diag *d)
+{
+	const char *expected = "none, all or until(T)";
+	struct value_call c;
+	char number[128];
+	double v;
+
+	if (n->kind != YAML_SCALAR)
+		return value_expected(n, key, expected, d);
+	if (!strcmp(n->text, "none") || !strcmp(n->text, "all")) {
+		*out = n->text[0] == 'n' ? 0.0 : INFINITY;
+		return ASG_OK;
+	}
+	if (!value_split_call(n->text, &c) || !value_call_is(&c, "until") ||
+	    c.arg_len >= sizeof number)
+		return value_expected(n, key, expected, d);
+	snprintf(number, sizeof number, "%.*s", (int)c.arg_len, c.arg);
+	switch (value_parse_double(number, &v)) {
+	case VALUE_NOT_NUMBER:
+		return value_expected(n, key, expected, d);
+	case VALUE_RANGE:
+		return value_overflow(n, key, d);
+	case VALUE_OK:
+		break;
+	}
+	if (!(v > 0))
+		return yaml_fail(d, n, "'%s' must be until(T) with T > 0, got %s",
+				 key, n->text);
+	*out = v;
+	return ASG_OK;
+}

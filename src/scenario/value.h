@@ -59,6 +59,11 @@ asg_status value_stride(const struct yaml_node *n, const char *key,
 			bool allow_all, enum record_updates *mode, long *every,
 			struct diag *d);
 
+/* A time window from the start: `none` (0), `all` (INFINITY) or
+ * `until(T)` with T > 0 virtual seconds. */
+asg_status value_until(const struct yaml_node *n, const char *key, double *out,
+		       struct diag *d);
+
 /* A step size: a number, `constant(a)` or `constant(value=a)`, a > 0. */
 asg_status value_step(const struct yaml_node *n, const char *key, double *out,
 		      struct diag *d);
