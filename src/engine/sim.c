@@ -11,6 +11,7 @@
 #include <cblas.h>
 
 #include "../protocols/protocol.h"
+#include "quadgrad.h"
 #include "rng.h"
 
 /* ---- building ---- */
@@ -162,7 +163,7 @@ void sim_release(struct sim *s)
 
 /* ---- failure and divergence ---- */
 
-static void sim_fail(struct sim *s, asg_status why)
+void sim_fail(struct sim *s, asg_status why)
 {
 	if (s->outcome == SIM_RUNNING || s->outcome == SIM_DONE) {
 		s->outcome = SIM_FAILED;
@@ -170,7 +171,7 @@ static void sim_fail(struct sim *s, asg_status why)
 	}
 }
 
-static void sim_diverge(struct sim *s)
+void sim_diverge(struct sim *s)
 {
 	if (s->outcome != SIM_RUNNING)
 		return;
@@ -188,8 +189,8 @@ void sim_schedule(struct sim *s, double at, enum sim_event kind, long who)
 }
 
 /* An interval of worker activity into `timeline`, within record.timeline. */
-static void sim_record_interval(struct sim *s, const struct worker *w,
-				const char *kind, double start, double end)
+void sim_record_interval(struct sim *s, const struct worker *w,
+			 const char *kind, double start, double end)
 {
 	if (s->rec && start < s->sc->record.timeline_until &&
 	    recorder_timeline(s->rec, w->id, kind, start, end) != ASG_OK)
@@ -222,10 +223,14 @@ static void sim_draw_batch(struct sim *s, struct worker *w)
 		w->batch[b] = s->part.index[from + gsl_rng_uniform_int(w->batch_rng, size)];
 }
 
-void sim_compute_gradient(struct sim *s, struct worker *w)
+void sim_finish_compute(struct sim *s, struct worker *w)
 {
 	w->busy_time += s->now - w->started;
 	sim_record_interval(s, w, "compute", w->started, s->now);
+}
+
+void sim_worker_gradient(struct sim *s, struct worker *w)
+{
 	if (s->dim == 0) {
 		w->grad_norm2 = NAN;
 		return;
@@ -234,6 +239,12 @@ void sim_compute_gradient(struct sim *s, struct worker *w)
 	model_batch_grad(&s->model, w->params, w->batch,
 			 (size_t)s->sc->protocol.batch, w->grad, w->work);
 	w->grad_norm2 = cblas_ddot((int)s->dim, w->grad, 1, w->grad, 1);
+}
+
+void sim_compute_gradient(struct sim *s, struct worker *w)
+{
+	sim_finish_compute(s, w);
+	sim_worker_gradient(s, w);
 }
 
 void sim_send_gradient(struct sim *s, struct worker *w)
@@ -264,13 +275,19 @@ void sim_apply_gradient(struct sim *s, struct worker *w, double scale,
 		}
 		cblas_daxpy((int)s->dim, -scale, w->grad, 1, s->x, 1);
 	}
+	sim_count_update(s, w, staleness, step, w->grad_norm2);
+}
+
+void sim_count_update(struct sim *s, struct worker *w, uint64_t staleness,
+		      double step, double grad_norm2)
+{
 	w->updates++;
 	w->staleness_sum += (double)staleness;
 	s->gradients++;
 	s->staleness_sum += (double)staleness;
 	if (sim_records_tick(s) &&
 	    recorder_update(s->rec, s->k, s->now, w->id, staleness, step,
-			    w->grad_norm2) != ASG_OK)
+			    grad_norm2) != ASG_OK)
 		sim_fail(s, ASG_EIO);
 }
 
@@ -286,11 +303,17 @@ static bool sim_due(uint64_t k, long every)
  * when `test` and there is a held-out set. */
 static void sim_evaluate(struct sim *s, bool full, bool test)
 {
-	double norm2 = NAN, test_loss = NAN, test_acc = NAN;
-	double loss = model_full_grad(&s->model, s->x, full ? s->full_grad : NULL,
-				      s->server_work);
-	if (full)
-		norm2 = cblas_ddot((int)s->dim, s->full_grad, 1, s->full_grad, 1);
+	double norm2 = NAN, test_loss = NAN, test_acc = NAN, loss;
+	if (s->exact_grad) {
+		loss = quadgrad_value(s->exact_grad, s->x);
+		if (full)
+			norm2 = quadgrad_norm2(s->exact_grad);
+	} else {
+		loss = model_full_grad(&s->model, s->x, full ? s->full_grad : NULL,
+				       s->server_work);
+		if (full)
+			norm2 = cblas_ddot((int)s->dim, s->full_grad, 1, s->full_grad, 1);
+	}
 	if (test && s->data.n_test > 0) {
 		model_evaluate(&s->model, s->x, s->data.x_test, s->data.y_test,
 			       s->data.n_test, &test_loss, &test_acc, s->server_work);
@@ -356,6 +379,8 @@ asg_status sim_run(struct sim *s, struct diag *d)
 		if (s->progress && (s->events & (SIM_PROGRESS_EVENTS - 1)) == 0)
 			s->progress(s, s->progress_ctx);
 	}
+	if (s->proto->end && s->outcome != SIM_FAILED)
+		s->proto->end(s);
 	/* the end point, unless this tick was evaluated already */
 	bool ended = s->outcome == SIM_DONE || s->outcome == SIM_STALLED;
 	if (s->dim && ended && s->last_eval_k != (int64_t)s->k)

@@ -48,6 +48,7 @@ enum sim_event {
 	SIM_PARAMS_AT_WORKER,   /* parameters sent by the server reached worker who */
 	SIM_COMPUTE_DONE,       /* worker who finished its gradient */
 	SIM_GRAD_AT_SERVER,     /* worker who's gradient reached the server */
+	SIM_BLOCK_AT_AGENT,     /* a block message (who = its slot) arrived */
 };
 
 struct worker {
@@ -85,6 +86,7 @@ enum sim_outcome {
 };
 
 struct protocol;
+struct quadgrad;
 
 #define SIM_PROGRESS_EVENTS (1u << 20)
 
@@ -114,6 +116,8 @@ struct sim {
 	double *full_grad;           /* scratch for the full gradient (dim) */
 	double *server_work;         /* the server's model workspace */
 
+	const struct quadgrad *exact_grad; /* when set, evaluations read the exact
+	                                tracked gradient of the quadratic */
 	struct recorder *rec;        /* where rows go; NULL records nothing */
 	asg_status failure;          /* why the run failed (SIM_FAILED) */
 	void (*progress)(const struct sim *s, void *ctx); /* called every
@@ -159,6 +163,26 @@ void sim_start_compute(struct sim *s, struct worker *w);
 /* Compute worker w's minibatch gradient on its parameters (real gradient;
  * nothing for model none), account its busy time. */
 void sim_compute_gradient(struct sim *s, struct worker *w);
+
+/* The two halves of sim_compute_gradient: the end of a job (busy time,
+ * timeline), and the gradient itself on w->params into w->grad. */
+void sim_finish_compute(struct sim *s, struct worker *w);
+void sim_worker_gradient(struct sim *s, struct worker *w);
+
+/* Count a gradient of w applied at the current tick (statistics, and the
+ * `updates` row on the record.updates stride). */
+void sim_count_update(struct sim *s, struct worker *w, uint64_t staleness,
+		      double step, double grad_norm2);
+
+/* Stop the run as failed (out of memory, recording failed). */
+void sim_fail(struct sim *s, asg_status why);
+
+/* Stop the run as diverged at the current tick. */
+void sim_diverge(struct sim *s);
+
+/* Record an interval of worker activity (record.timeline). */
+void sim_record_interval(struct sim *s, const struct worker *w,
+			 const char *kind, double start, double end);
 
 /* Send worker w's gradient up its link; SIM_GRAD_AT_SERVER fires on arrival. */
 void sim_send_gradient(struct sim *s, struct worker *w);

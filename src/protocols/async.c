@@ -18,6 +18,8 @@
  */
 #include "protocol.h"
 
+#include <assert.h>
+
 static asg_status async_setup(struct sim *s, struct diag *d)
 {
 	for (long i = 0; i < s->nworkers; i++)
@@ -40,6 +42,9 @@ static void async_on_event(struct sim *s, const struct event *ev)
 		sim_apply_gradient(s, w, s->step, s->step);
 		sim_tick(s);
 		sim_send_params(s, w);
+		break;
+	case SIM_BLOCK_AT_AGENT:
+		assert(!"no block messages in a parameter server");
 		break;
 	}
 }

@@ -13,6 +13,8 @@ const struct protocol *protocol_of(enum protocol_kind kind)
 		return &protocol_sync;
 	case PROTOCOL_ASYNC:
 		return &protocol_async;
+	case PROTOCOL_DASGD:
+		return &protocol_dasgd;
 	}
 	assert(!"unknown protocol kind");
 	return NULL;

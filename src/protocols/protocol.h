@@ -9,6 +9,8 @@
  *   setup     allocate the protocol's state (s->proto_state) and schedule
  *             the first events; called once by sim_run, before the loop
  *   on_event  react to one event
+ *   end       (optional) write the protocol's own summaries when the loop
+ *             has ended, before the run's summary is committed
  *   finish    free the state; called once, also after a failed setup
  */
 #ifndef ASG_PROTOCOL_H
@@ -20,6 +22,7 @@ struct protocol {
 	const char *name;                                   /* as in scenarios */
 	asg_status (*setup)(struct sim *s, struct diag *d);
 	void (*on_event)(struct sim *s, const struct event *ev);
+	void (*end)(struct sim *s);
 	void (*finish)(struct sim *s);
 };
 
@@ -28,5 +31,12 @@ const struct protocol *protocol_of(enum protocol_kind kind);
 
 extern const struct protocol protocol_sync;
 extern const struct protocol protocol_async;
+extern const struct protocol protocol_dasgd;
+
+/* The stamps of agent i's copy of block j in its current snapshot and in
+ * its view, during or after a dasgd run (for tests: the snapshot is never
+ * newer than the view). */
+void dasgd_stamps(const struct sim *s, long i, long j, uint64_t *snapshot,
+		  uint64_t *view);
 
 #endif

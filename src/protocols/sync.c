@@ -20,6 +20,8 @@
  */
 #include "protocol.h"
 
+#include <assert.h>
+
 #include <stdlib.h>
 
 struct sync_state {
@@ -68,6 +70,9 @@ static void sync_on_event(struct sim *s, const struct event *ev)
 		st->received = 0;
 		sim_tick(s);
 		sync_broadcast(s);
+		break;
+	case SIM_BLOCK_AT_AGENT:
+		assert(!"no block messages in a parameter server");
 		break;
 	}
 }

@@ -1,0 +1,438 @@
+/*
+ * dasgd.c — distributed asynchronous SGD over blocks of coordinates.
+ *
+ * Source: A. Redder, A. Ramaswamy, H. Karl, "Rate of Convergence Analysis
+ * of Constant Step-Size Distributed Stochastic Gradient Descent", KuVS
+ * Fachgespräch "Machine Learning & Networking", 2022; arXiv 2201.11343.
+ * Definitions in THEORY.md.
+ *
+ *   x = (x^1, ..., x^D); agent i owns block x^i and keeps a view: its own
+ *   block (always current) and its latest copy of every other block.
+ *   agent i, forever:
+ *       snapshot <- view                    (Delta_ij: ages of the copies)
+ *       g <- grad_{x^i} F(snapshot; minibatch)   during its compute time
+ *       x^i <- x^i - alpha^i g               (one tick of the global clock:
+ *                                             the block now has stamp k+1)
+ *       every send_every-th update: send (x^i, stamp) to each neighbour
+ *   on a block j arriving at agent i: keep it if its stamp is newer than
+ *   the copy held, else count it as outdated.
+ *
+ * The network: one FIFO link per directed edge of the topology, latency
+ * from network.latency, bandwidth from network.bandwidth, each message
+ * lost with probability network.loss (drawn from the link's stream at
+ * sending; a lost message still occupies the link).
+ *
+ * Records: the `updates` row of agent i's update carries the block's
+ * ||g||^2 and, as its staleness, max_{j != i} Delta_ij(k).  With
+ * record.aoi: sparse, an `aoi` row (k, i, j, Delta_ij(k)) whenever a
+ * snapshot changes the stamp of a copy (and one per pair at k = 0);
+ * aoi_summary holds the exact (1/n) sum_{k<n} of the snapshot age and of
+ * the view age (the age of i's latest copy).  `coupling` holds L^{ij}:
+ * ||G_ij||_2 exactly for the quadratic (G = A^T A / N), and the upper
+ * bound ||G_ij||_2 / 4 for logreg.  For the quadratic the full gradient at
+ * the global iterate is tracked exactly at every tick (quadgrad.h).
+ *
+ * Blocks: d coordinates cut into D consecutive blocks whose sizes differ by
+ * at most one (d >= D).  The timing-only model has empty blocks: ages,
+ * messages and rates are still simulated.
+ */
+#include "protocol.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cblas.h>
+
+#include "../engine/aoi.h"
+#include "../engine/coupling.h"
+#include "../engine/quadgrad.h"
+#include "../engine/rng.h"
+
+/* A block in flight. */
+struct dasgd_msg {
+	uint32_t from;       /* sending agent (the block's owner) */
+	uint32_t to;         /* receiving agent */
+	uint64_t stamp;      /* tick of the iterate the block was taken from */
+	uint32_t next_free;  /* free list link */
+};
+
+struct dasgd_state {
+	long agents;                 /* D */
+	size_t *lo;                  /* D + 1 block offsets into x */
+	size_t max_block;            /* largest block size */
+	struct aoi_tracker snap;     /* stamps of the snapshots' copies */
+	struct aoi_tracker view;     /* stamps of the views' latest copies */
+	uint64_t *since_send;        /* updates since each agent last sent */
+	struct link *links;          /* D x D, links[i * D + j] for edges i->j */
+	long *nbr;                   /* neighbours, agent by agent */
+	long *nbr_start;             /* D + 1 offsets into nbr */
+	struct dasgd_msg *msg;       /* message pool */
+	double *payload;             /* its blocks, max_block doubles a slot */
+	uint32_t cap;                /* slots in the pool */
+	uint32_t free_head;          /* first free slot, UINT32_MAX if none */
+	struct quadgrad qg;          /* exact gradient (quadratic only) */
+	double *delta;               /* max_block scratch */
+};
+
+#define NO_SLOT UINT32_MAX
+
+/* ---- the message pool ---- */
+
+static asg_status dasgd_pool_grow(struct dasgd_state *st)
+{
+	uint32_t cap = st->cap ? 2 * st->cap : 64;
+	struct dasgd_msg *msg = realloc(st->msg, cap * sizeof *msg);
+	if (!msg)
+		return ASG_ENOMEM;
+	st->msg = msg;
+	size_t width = st->max_block ? st->max_block : 1;
+	double *payload = realloc(st->payload, cap * width * sizeof *payload);
+	if (!payload)
+		return ASG_ENOMEM;
+	st->payload = payload;
+	for (uint32_t i = st->cap; i < cap; i++)
+		st->msg[i].next_free = i + 1 < cap ? i + 1 : st->free_head;
+	st->free_head = st->cap;
+	st->cap = cap;
+	return ASG_OK;
+}
+
+static uint32_t dasgd_slot_alloc(struct dasgd_state *st)
+{
+	if (st->free_head == NO_SLOT && dasgd_pool_grow(st) != ASG_OK)
+		return NO_SLOT;
+	uint32_t slot = st->free_head;
+	st->free_head = st->msg[slot].next_free;
+	return slot;
+}
+
+static void dasgd_slot_free(struct dasgd_state *st, uint32_t slot)
+{
+	st->msg[slot].next_free = st->free_head;
+	st->free_head = slot;
+}
+
+/* ---- set-up ---- */
+
+static bool dasgd_is_edge(enum topology_kind t, long D, long i, long j)
+{
+	if (i == j)
+		return false;
+	switch (t) {
+	case TOPOLOGY_COMPLETE:
+		return true;
+	case TOPOLOGY_RING:
+		return j == (i + 1) % D || i == (j + 1) % D;
+	case TOPOLOGY_STAR:
+		return i == 0 || j == 0;
+	}
+	return false;
+}
+
+static asg_status dasgd_build_network(struct sim *s, struct dasgd_state *st)
+{
+	long D = st->agents;
+	const struct network_config *net = &s->sc->network;
+	st->links = calloc((size_t)(D * D), sizeof *st->links);
+	st->nbr_start = calloc((size_t)D + 1, sizeof *st->nbr_start);
+	if (!st->links || !st->nbr_start)
+		return ASG_ENOMEM;
+	long edges = 0;
+	for (long i = 0; i < D; i++)
+		for (long j = 0; j < D; j++)
+			edges += dasgd_is_edge(net->topology, D, i, j);
+	st->nbr = calloc((size_t)(edges ? edges : 1), sizeof *st->nbr);
+	if (!st->nbr)
+		return ASG_ENOMEM;
+	long e = 0;
+	for (long i = 0; i < D; i++) {
+		st->nbr_start[i] = e;
+		for (long j = 0; j < D; j++) {
+			if (!dasgd_is_edge(net->topology, D, i, j))
+				continue;
+			st->nbr[e++] = j;
+			if (link_init(&st->links[i * D + j], &net->latency, net->bandwidth,
+				      s->sc->seed,
+				      rng_entity(RNG_AGENT_LINK, (uint64_t)(i * D + j))) != ASG_OK)
+				return ASG_ENOMEM;
+		}
+	}
+	st->nbr_start[D] = e;
+	return ASG_OK;
+}
+
+/* L^{ij} into `coupling`: exact for the quadratic, an upper bound for
+ * logreg, nothing for the timing-only model. */
+static asg_status dasgd_record_coupling(struct sim *s, struct dasgd_state *st)
+{
+	enum model_kind kind = s->sc->model.kind;
+	if (!s->rec || kind == MODEL_NONE)
+		return ASG_OK;
+	size_t d = s->dim;
+	double *gram = malloc(d * d * sizeof *gram);
+	if (!gram)
+		return ASG_ENOMEM;
+	quadgrad_gram(&s->data, gram);
+	double scale = kind == MODEL_LOGREG ? 0.25 : 1.0;
+	for (long i = 0; i < st->agents; i++)
+		for (long j = 0; j < st->agents; j++) {
+			double l = scale * coupling_block_norm(gram, d, st->lo[i], st->lo[i + 1],
+							   st->lo[j], st->lo[j + 1]);
+			recorder_coupling(s->rec, i, j, l, kind == MODEL_QUADRATIC);
+		}
+	free(gram);
+	return ASG_OK;
+}
+
+void dasgd_stamps(const struct sim *s, long i, long j, uint64_t *snapshot,
+		  uint64_t *view)
+{
+	const struct dasgd_state *st = s->proto_state;
+	*snapshot = aoi_stamp(&st->snap, i, j);
+	*view = aoi_stamp(&st->view, i, j);
+}
+
+static void dasgd_record_initial_ages(struct sim *s, struct dasgd_state *st)
+{
+	if (!s->rec || !s->sc->record.aoi)
+		return;
+	for (long i = 0; i < st->agents; i++)
+		for (long j = 0; j < st->agents; j++)
+			recorder_aoi(s->rec, 0, i, j, 0);
+}
+
+static void dasgd_start(struct sim *s, struct dasgd_state *st, long i);
+
+static asg_status dasgd_setup_state(struct sim *s, struct dasgd_state *st,
+				    struct diag *d)
+{
+	long D = st->agents;
+	if (s->dim > 0 && s->dim < (size_t)D)
+		return diag_set(d, ASG_EINPUT,
+				"dasgd needs at least one coordinate per agent: "
+				"%zu features for %ld agents", s->dim, D);
+	st->lo = calloc((size_t)D + 1, sizeof *st->lo);
+	st->since_send = calloc((size_t)D, sizeof *st->since_send);
+	if (!st->lo || !st->since_send)
+		return diag_set(d, ASG_ENOMEM, "out of memory");
+	for (long i = 0; i <= D; i++)
+		st->lo[i] = s->dim * (size_t)i / (size_t)D;
+	for (long i = 0; i < D; i++)
+		if (st->lo[i + 1] - st->lo[i] > st->max_block)
+			st->max_block = st->lo[i + 1] - st->lo[i];
+	st->delta = calloc(st->max_block ? st->max_block : 1, sizeof *st->delta);
+	st->free_head = NO_SLOT;
+	if (!st->delta || aoi_init(&st->snap, D) != ASG_OK ||
+	    aoi_init(&st->view, D) != ASG_OK || dasgd_build_network(s, st) != ASG_OK ||
+	    dasgd_pool_grow(st) != ASG_OK)
+		return diag_set(d, ASG_ENOMEM, "out of memory");
+	if (s->sc->model.kind == MODEL_QUADRATIC) {
+		if (quadgrad_init(&st->qg, &s->model, s->x) != ASG_OK)
+			return diag_set(d, ASG_ENOMEM, "out of memory");
+		s->exact_grad = &st->qg;
+	}
+	if (dasgd_record_coupling(s, st) != ASG_OK)
+		return diag_set(d, ASG_ENOMEM, "out of memory");
+	return ASG_OK;
+}
+
+static asg_status dasgd_setup(struct sim *s, struct diag *d)
+{
+	struct dasgd_state *st = calloc(1, sizeof *st);
+	if (!st)
+		return diag_set(d, ASG_ENOMEM, "out of memory");
+	s->proto_state = st;
+	st->agents = s->nworkers;
+	asg_status status = dasgd_setup_state(s, st, d);
+	if (status != ASG_OK)
+		return status;
+	for (long i = 0; i < st->agents; i++)
+		if (s->dim)
+			memcpy(s->workers[i].params, s->x, s->dim * sizeof *s->x);
+	dasgd_record_initial_ages(s, st);
+	for (long i = 0; i < st->agents; i++)
+		dasgd_start(s, st, i);
+	return ASG_OK;
+}
+
+/* ---- the loop of an agent ---- */
+
+/* Take the snapshot (record the ages that changed), compute the gradient
+ * on it, and schedule the end of the job. */
+static void dasgd_start(struct sim *s, struct dasgd_state *st, long i)
+{
+	struct worker *w = &s->workers[i];
+	for (long j = 0; j < st->agents; j++) {
+		if (j == i)
+			continue;
+		uint64_t stamp = aoi_stamp(&st->view, i, j);
+		assert(stamp >= aoi_stamp(&st->snap, i, j));
+		if (aoi_set(&st->snap, i, j, stamp, s->k) && s->rec &&
+		    s->sc->record.aoi)
+			recorder_aoi(s->rec, s->k, i, j, s->k - stamp);
+	}
+	sim_worker_gradient(s, w);
+	sim_start_compute(s, w);
+}
+
+/* The oldest copy in agent i's snapshot: max_{j != i} Delta_ij(k). */
+static uint64_t dasgd_snapshot_staleness(const struct sim *s,
+					 const struct dasgd_state *st, long i)
+{
+	uint64_t oldest = 0;
+	for (long j = 0; j < st->agents; j++)
+		if (j != i && s->k - aoi_stamp(&st->snap, i, j) > oldest)
+			oldest = s->k - aoi_stamp(&st->snap, i, j);
+	return oldest;
+}
+
+/* x^i <- x^i - alpha^i g^i, in the global iterate and in i's own view. */
+static double dasgd_step_block(struct sim *s, struct dasgd_state *st, long i)
+{
+	struct worker *w = &s->workers[i];
+	size_t lo = st->lo[i], len = st->lo[i + 1] - lo;
+	if (len == 0)
+		return NAN;
+	double norm2 = cblas_ddot((int)len, w->grad + lo, 1, w->grad + lo, 1);
+	for (size_t c = 0; c < len; c++)
+		st->delta[c] = -w->step * w->grad[lo + c];
+	cblas_daxpy((int)len, 1.0, st->delta, 1, s->x + lo, 1);
+	cblas_daxpy((int)len, 1.0, st->delta, 1, w->params + lo, 1);
+	if (s->exact_grad)
+		quadgrad_move(&st->qg, lo, lo + len, st->delta);
+	return norm2;
+}
+
+static void dasgd_send(struct sim *s, struct dasgd_state *st, long i)
+{
+	struct worker *w = &s->workers[i];
+	size_t lo = st->lo[i], len = st->lo[i + 1] - lo;
+	double bytes = (double)len * sizeof(double);
+	for (long e = st->nbr_start[i]; e < st->nbr_start[i + 1]; e++) {
+		long j = st->nbr[e];
+		struct link *l = &st->links[i * st->agents + j];
+		double arrive = link_send(l, s->now, bytes);
+		w->messages_sent++;
+		w->bytes_sent += bytes;
+		if (s->sc->network.loss > 0 && gsl_rng_uniform(l->rng) < s->sc->network.loss) {
+			w->messages_lost++;
+			continue;
+		}
+		uint32_t slot = dasgd_slot_alloc(st);
+		if (slot == NO_SLOT) {
+			sim_fail(s, ASG_ENOMEM);
+			return;
+		}
+		st->msg[slot] = (struct dasgd_msg){ .from = (uint32_t)i, .to = (uint32_t)j,
+						    .stamp = s->k };
+		if (len)
+			memcpy(st->payload + (size_t)slot * st->max_block, s->x + lo,
+			       len * sizeof *s->x);
+		sim_schedule(s, arrive, SIM_BLOCK_AT_AGENT, (long)slot);
+	}
+}
+
+static void dasgd_update(struct sim *s, struct dasgd_state *st, long i)
+{
+	struct worker *w = &s->workers[i];
+	sim_finish_compute(s, w);
+	double norm2 = dasgd_step_block(s, st, i);
+	if (s->dim && !isfinite(norm2)) {
+		sim_diverge(s);
+		return;
+	}
+	sim_count_update(s, w, dasgd_snapshot_staleness(s, st, i), w->step, norm2);
+	sim_tick(s);
+	if (++st->since_send[i] >= (uint64_t)s->sc->protocol.send_every) {
+		st->since_send[i] = 0;
+		dasgd_send(s, st, i);
+	}
+	dasgd_start(s, st, i);
+}
+
+static void dasgd_receive(struct sim *s, struct dasgd_state *st, uint32_t slot)
+{
+	const struct dasgd_msg *m = &st->msg[slot];
+	struct worker *to = &s->workers[m->to];
+	if (m->stamp > aoi_stamp(&st->view, m->to, m->from)) {
+		size_t lo = st->lo[m->from], len = st->lo[m->from + 1] - lo;
+		if (len)
+			memcpy(to->params + lo, st->payload + (size_t)slot * st->max_block,
+			       len * sizeof *to->params);
+		aoi_set(&st->view, m->to, m->from, m->stamp, s->k);
+	} else {
+		to->messages_outdated++;
+	}
+	dasgd_slot_free(st, slot);
+}
+
+static void dasgd_on_event(struct sim *s, const struct event *ev)
+{
+	struct dasgd_state *st = s->proto_state;
+	switch ((enum sim_event)ev->kind) {
+	case SIM_COMPUTE_DONE:
+		dasgd_update(s, st, (long)ev->who);
+		break;
+	case SIM_BLOCK_AT_AGENT:
+		dasgd_receive(s, st, ev->who);
+		break;
+	case SIM_PARAMS_AT_WORKER:
+	case SIM_GRAD_AT_SERVER:
+		assert(!"no parameter server in dasgd");
+		break;
+	}
+}
+
+/* ---- the end ---- */
+
+static void dasgd_end(struct sim *s)
+{
+	struct dasgd_state *st = s->proto_state;
+	uint64_t n = s->k;
+	if (!s->rec || !s->sc->record.aoi || n == 0)
+		return;
+	for (long i = 0; i < st->agents; i++)
+		for (long j = 0; j < st->agents; j++) {
+			struct aoi_summary_row row = { .i = i, .j = j, .mean_lag = NAN };
+			if (i != j) {   /* Delta_ii = 0: an agent's own block is current */
+				row.sum_age = aoi_sum_age(&st->snap, i, j, n);
+				row.max_age = aoi_max_age(&st->snap, i, j, n);
+				row.mean_view_age = (double)aoi_sum_age(&st->view, i, j, n) / (double)n;
+				row.max_view_age = aoi_max_age(&st->view, i, j, n);
+			}
+			row.mean_age = (double)row.sum_age / (double)n;
+			recorder_aoi_summary(s->rec, &row);
+		}
+}
+
+static void dasgd_finish(struct sim *s)
+{
+	struct dasgd_state *st = s->proto_state;
+	if (!st)
+		return;
+	for (long e = 0; st->links && e < st->agents * st->agents; e++)
+		link_release(&st->links[e]);
+	free(st->links);
+	free(st->nbr);
+	free(st->nbr_start);
+	free(st->lo);
+	free(st->since_send);
+	free(st->delta);
+	free(st->msg);
+	free(st->payload);
+	aoi_release(&st->snap);
+	aoi_release(&st->view);
+	quadgrad_release(&st->qg);
+	s->exact_grad = NULL;
+	free(st);
+	s->proto_state = NULL;
+}
+
+const struct protocol protocol_dasgd = {
+	.name = "dasgd",
+	.setup = dasgd_setup,
+	.on_event = dasgd_on_event,
+	.end = dasgd_end,
+	.finish = dasgd_finish,
+};
