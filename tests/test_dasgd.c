@@ -48,6 +48,10 @@ static void test_identical_agents_view_age(void **state)
 	fixture_assert_close("mean view age", view, 7.0, 0.02);
 	assert_true(fixture_query(db, "SELECT MAX(max_age) + MAX(sum_age) FROM aoi_summary WHERE i = j") == 0);
 	assert_true(fixture_query(db, "SELECT COUNT(*) FROM aoi_summary WHERE mean_age < mean_view_age") == 0);
+	/* the lag is the tighter reading: 0 < lag <= age off the diagonal */
+	assert_true(fixture_query(db, "SELECT COUNT(*) FROM aoi_summary WHERE i != j AND "
+				      "NOT (mean_lag > 0 AND mean_lag <= mean_age)") == 0);
+	assert_true(fixture_query(db, "SELECT MAX(mean_lag) FROM aoi_summary WHERE i = j") == 0);
 	remove(db);
 	scenario_plan_release(&plan);
 

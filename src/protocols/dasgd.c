@@ -26,8 +26,8 @@
  * ||g||^2 and, as its staleness, max_{j != i} Delta_ij(k).  With
  * record.aoi: sparse, an `aoi` row (k, i, j, Delta_ij(k)) whenever a
  * snapshot changes the stamp of a copy (and one per pair at k = 0);
- * aoi_summary holds the exact (1/n) sum_{k<n} of the snapshot age and of
- * the view age (the age of i's latest copy).  `coupling` holds L^{ij}:
+ * aoi_summary holds the exact (1/n) sum_{k<n} of the snapshot age, of
+ * its lag (lag.h) and of the view age (the age of i's latest copy).  `coupling` holds L^{ij}:
  * ||G_ij||_2 exactly for the quadratic (G = A^T A / N), and the upper
  * bound ||G_ij||_2 / 4 for logreg.  For the quadratic the full gradient at
  * the global iterate is tracked exactly at every tick (quadgrad.h).
@@ -46,6 +46,7 @@
 
 #include "../engine/aoi.h"
 #include "../engine/coupling.h"
+#include "../engine/lag.h"
 #include "../engine/quadgrad.h"
 #include "../engine/rng.h"
 
@@ -63,6 +64,9 @@ struct dasgd_state {
 	size_t max_block;            /* largest block size */
 	struct aoi_tracker snap;     /* stamps of the snapshots' copies */
 	struct aoi_tracker view;     /* stamps of the views' latest copies */
+	struct lag_tracker lag;      /* lags of the snapshots' copies */
+	uint64_t *block_stamp;       /* tick of each agent's current block */
+	bool *held;                  /* D scratch: whose snapshot holds a block current */
 	uint64_t *since_send;        /* updates since each agent last sent */
 	struct link *links;          /* D x D, links[i * D + j] for edges i->j */
 	long *nbr;                   /* neighbours, agent by agent */
@@ -214,7 +218,10 @@ static asg_status dasgd_setup_state(struct sim *s, struct dasgd_state *st,
 				"%zu features for %ld agents", s->dim, D);
 	st->lo = calloc((size_t)D + 1, sizeof *st->lo);
 	st->since_send = calloc((size_t)D, sizeof *st->since_send);
-	if (!st->lo || !st->since_send)
+	st->block_stamp = calloc((size_t)D, sizeof *st->block_stamp);
+	st->held = calloc((size_t)D, sizeof *st->held);
+	if (!st->lo || !st->since_send || !st->block_stamp || !st->held ||
+	    lag_init(&st->lag, D, s->sc->stop.updates) != ASG_OK)
 		return diag_set(d, ASG_ENOMEM, "out of memory");
 	for (long i = 0; i <= D; i++)
 		st->lo[i] = s->dim * (size_t)i / (size_t)D;
@@ -268,8 +275,10 @@ static void dasgd_start(struct sim *s, struct dasgd_state *st, long i)
 			continue;
 		uint64_t stamp = aoi_stamp(&st->view, i, j);
 		assert(stamp >= aoi_stamp(&st->snap, i, j));
-		if (aoi_set(&st->snap, i, j, stamp, s->k) && s->rec &&
-		    s->sc->record.aoi)
+		if (!aoi_set(&st->snap, i, j, stamp, s->k))
+			continue;
+		lag_copy(&st->lag, i, j, stamp, stamp == st->block_stamp[j], s->k);
+		if (s->rec && s->sc->record.aoi)
 			recorder_aoi(s->rec, s->k, i, j, s->k - stamp);
 	}
 	sim_worker_gradient(s, w);
@@ -344,6 +353,11 @@ static void dasgd_update(struct sim *s, struct dasgd_state *st, long i)
 	}
 	sim_count_update(s, w, dasgd_snapshot_staleness(s, st, i), w->step, norm2);
 	sim_tick(s);
+	for (long a = 0; a < st->agents; a++)
+		st->held[a] = aoi_stamp(&st->snap, a, i) == st->block_stamp[i];
+	if (lag_update(&st->lag, i, s->k - 1, st->held) != ASG_OK)
+		sim_fail(s, ASG_ENOMEM);
+	st->block_stamp[i] = s->k;
 	if (++st->since_send[i] >= (uint64_t)s->sc->protocol.send_every) {
 		st->since_send[i] = 0;
 		dasgd_send(s, st, i);
@@ -394,12 +408,13 @@ static void dasgd_end(struct sim *s)
 		return;
 	for (long i = 0; i < st->agents; i++)
 		for (long j = 0; j < st->agents; j++) {
-			struct aoi_summary_row row = { .i = i, .j = j, .mean_lag = NAN };
+			struct aoi_summary_row row = { .i = i, .j = j };
 			if (i != j) {   /* Delta_ii = 0: an agent's own block is current */
 				row.sum_age = aoi_sum_age(&st->snap, i, j, n);
 				row.max_age = aoi_max_age(&st->snap, i, j, n);
 				row.mean_view_age = (double)aoi_sum_age(&st->view, i, j, n) / (double)n;
 				row.max_view_age = aoi_max_age(&st->view, i, j, n);
+				row.mean_lag = (double)lag_sum(&st->lag, i, j, n) / (double)n;
 			}
 			row.mean_age = (double)row.sum_age / (double)n;
 			recorder_aoi_summary(s->rec, &row);
@@ -423,6 +438,9 @@ static void dasgd_finish(struct sim *s)
 	free(st->payload);
 	aoi_release(&st->snap);
 	aoi_release(&st->view);
+	lag_release(&st->lag);
+	free(st->block_stamp);
+	free(st->held);
 	quadgrad_release(&st->qg);
 	s->exact_grad = NULL;
 	free(st);
