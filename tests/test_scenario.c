@@ -633,6 +633,12 @@ static void bad_snippets_give_exact_messages(void **state)
 		  "protocol: {kind: async, send_every: 2}\n"
 		  "workers: [{count: 2, compute: \"exponential(mean=1)\"}]\n",
 		  "2:37: 'protocol.send_every' applies only to protocol dasgd" },
+		{ MINIMAL "network: {topology: random_regular, degree: 3}\n",
+		  "4:45: 'network.degree' must be in 1 .. 1 (agents - 1), got 3" },
+		{ MINIMAL "network: {topology: edges, edges: [[0, 1], [1, 5]]}\n",
+		  "4:44: 'network.edges[1]' names agent 5, but there are 2 agents" },
+		{ MINIMAL "network: {topology: ring, degree: 3}\n",
+		  "4:35: 'network.degree' applies only to topology random_regular" },
 		{ MINIMAL "network: {topology: rung}\n",
 		  "4:21: unknown topology 'rung', did you mean 'ring'?" },
 		{ MINIMAL "data: {header: yes}\n",

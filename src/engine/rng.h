@@ -31,6 +31,7 @@ enum rng_entity_kind {
 	RNG_PARTITION = 6,  /* assignment of samples to workers */
 	RNG_BATCH = 7,      /* minibatch sampling of worker i */
 	RNG_AGENT_LINK = 8, /* agent-to-agent link, index = i * D + j */
+	RNG_TOPOLOGY = 9,   /* a random communication graph */
 };
 
 /* The entity id of the index-th entity of a kind. */

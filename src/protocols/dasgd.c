@@ -17,7 +17,9 @@
  *   on a block j arriving at agent i: keep it if its stamp is newer than
  *   the copy held, else count it as outdated.
  *
- * The network: one FIFO link per directed edge of the topology, latency
+ * The network: one FIFO link per directed edge of the topology (complete,
+ * ring, star, a random regular graph from the run's seed, or an explicit
+ * list of undirected edges), latency
  * from network.latency, bandwidth from network.bandwidth, each message
  * lost with probability network.loss (drawn from the link's stream at
  * sending; a lost message still occupies the link).
@@ -49,6 +51,7 @@
 #include "../engine/lag.h"
 #include "../engine/quadgrad.h"
 #include "../engine/rng.h"
+#include "../net/topology.h"
 
 /* A block in flight. */
 struct dasgd_msg {
@@ -119,51 +122,41 @@ static void dasgd_slot_free(struct dasgd_state *st, uint32_t slot)
 
 /* ---- set-up ---- */
 
-static bool dasgd_is_edge(enum topology_kind t, long D, long i, long j)
-{
-	if (i == j)
-		return false;
-	switch (t) {
-	case TOPOLOGY_COMPLETE:
-		return true;
-	case TOPOLOGY_RING:
-		return j == (i + 1) % D || i == (j + 1) % D;
-	case TOPOLOGY_STAR:
-		return i == 0 || j == 0;
-	}
-	return false;
-}
-
-static asg_status dasgd_build_network(struct sim *s, struct dasgd_state *st)
+static asg_status dasgd_build_network(struct sim *s, struct dasgd_state *st,
+				      struct diag *d)
 {
 	long D = st->agents;
 	const struct network_config *net = &s->sc->network;
+	bool *adj = calloc((size_t)(D * D), sizeof *adj);
 	st->links = calloc((size_t)(D * D), sizeof *st->links);
 	st->nbr_start = calloc((size_t)D + 1, sizeof *st->nbr_start);
-	if (!st->links || !st->nbr_start)
-		return ASG_ENOMEM;
-	long edges = 0;
-	for (long i = 0; i < D; i++)
-		for (long j = 0; j < D; j++)
-			edges += dasgd_is_edge(net->topology, D, i, j);
-	st->nbr = calloc((size_t)(edges ? edges : 1), sizeof *st->nbr);
-	if (!st->nbr)
-		return ASG_ENOMEM;
+	st->nbr = calloc((size_t)(D * D), sizeof *st->nbr);
+	asg_status status = ASG_ENOMEM;
+	if (!adj || !st->links || !st->nbr_start || !st->nbr)
+		goto out_free_adj;
+	status = topology_adjacency(net, D, s->sc->seed, adj, d);
+	if (status != ASG_OK)
+		goto out_free_adj;
 	long e = 0;
 	for (long i = 0; i < D; i++) {
 		st->nbr_start[i] = e;
 		for (long j = 0; j < D; j++) {
-			if (!dasgd_is_edge(net->topology, D, i, j))
+			if (!adj[i * D + j])
 				continue;
 			st->nbr[e++] = j;
-			if (link_init(&st->links[i * D + j], &net->latency, net->bandwidth,
-				      s->sc->seed,
-				      rng_entity(RNG_AGENT_LINK, (uint64_t)(i * D + j))) != ASG_OK)
-				return ASG_ENOMEM;
+			status = link_init(&st->links[i * D + j], &net->latency,
+					   net->bandwidth, s->sc->seed,
+					   rng_entity(RNG_AGENT_LINK, (uint64_t)(i * D + j)));
+			if (status != ASG_OK)
+				goto out_free_adj;
 		}
 	}
 	st->nbr_start[D] = e;
-	return ASG_OK;
+out_free_adj:
+	free(adj);
+	if (status == ASG_ENOMEM)
+		diag_set(d, ASG_ENOMEM, "out of memory");
+	return status;
 }
 
 /* L^{ij} into `coupling`: exact for the quadratic, an upper bound for
@@ -231,9 +224,11 @@ static asg_status dasgd_setup_state(struct sim *s, struct dasgd_state *st,
 	st->delta = calloc(st->max_block ? st->max_block : 1, sizeof *st->delta);
 	st->free_head = NO_SLOT;
 	if (!st->delta || aoi_init(&st->snap, D) != ASG_OK ||
-	    aoi_init(&st->view, D) != ASG_OK || dasgd_build_network(s, st) != ASG_OK ||
-	    dasgd_pool_grow(st) != ASG_OK)
+	    aoi_init(&st->view, D) != ASG_OK || dasgd_pool_grow(st) != ASG_OK)
 		return diag_set(d, ASG_ENOMEM, "out of memory");
+	asg_status status = dasgd_build_network(s, st, d);
+	if (status != ASG_OK)
+		return status;
 	if (s->sc->model.kind == MODEL_QUADRATIC) {
 		if (quadgrad_init(&st->qg, &s->model, s->x) != ASG_OK)
 			return diag_set(d, ASG_ENOMEM, "out of memory");

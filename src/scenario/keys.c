@@ -57,6 +57,8 @@ static const struct keys_key network_keys[] = {
 	{ "loss", KEYS_VALUE, NULL },
 	{ "latency", KEYS_VALUE, NULL },
 	{ "topology", KEYS_VALUE, NULL },
+	{ "degree", KEYS_VALUE, NULL },
+	{ "edges", KEYS_VALUE, NULL },
 };
 
 static const struct keys_key record_keys[] = {

@@ -163,9 +163,16 @@ static asg_status scenario_fill_run(struct run_spec *run,
 	run->sc = *sc;
 	run->sc.seed = seed;
 	run->sc.groups = malloc(sc->ngroups * sizeof *sc->groups);
+	run->sc.network.edges = NULL;
 	if (!run->sc.groups)
 		return ASG_ENOMEM;
 	memcpy(run->sc.groups, sc->groups, sc->ngroups * sizeof *sc->groups);
+	if (sc->network.nedges) {
+		size_t bytes = sc->network.nedges * sizeof *sc->network.edges;
+		if (!(run->sc.network.edges = malloc(bytes)))
+			return ASG_ENOMEM;
+		memcpy(run->sc.network.edges, sc->network.edges, bytes);
+	}
 	run->point = (long)p;
 	run->replication = r;
 	snprintf(text, sizeof text, "%" PRIu64, seed);
@@ -269,7 +276,7 @@ out_release:
 void scenario_plan_release(struct scenario_plan *plan)
 {
 	for (size_t i = 0; i < plan->nruns; i++) {
-		free(plan->runs[i].sc.groups);
+		validate_release(&plan->runs[i].sc);
 		free(plan->runs[i].config_yaml);
 		free(plan->runs[i].point_json);
 	}

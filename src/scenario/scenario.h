@@ -98,6 +98,9 @@ enum topology_kind {
 	TOPOLOGY_COMPLETE,   /* every agent sends to every other */
 	TOPOLOGY_RING,       /* agent i sends to i-1 and i+1 (mod D) */
 	TOPOLOGY_STAR,       /* agent 0 and every other agent, both ways */
+	TOPOLOGY_RANDOM_REGULAR, /* a random graph, every agent of network.degree
+	                            neighbours, drawn from the run's seed */
+	TOPOLOGY_EDGES,      /* network.edges: [[i, j], ...], both ways */
 };
 
 struct network_config {
@@ -109,6 +112,9 @@ struct network_config {
 	struct dist latency;      /* network.latency: every agent-to-agent link
 	                             (dasgd), default constant(value=0) */
 	enum topology_kind topology; /* network.topology (dasgd), default complete */
+	long degree;              /* network.degree (random_regular) */
+	long (*edges)[2];         /* network.edges (edges): nedges pairs (owned) */
+	size_t nedges;
 };
 
 enum record_updates {

@@ -38,7 +38,8 @@ static const char *const model_names[] = { "none", "quadratic", "logreg" };
 static const char *const data_names[] = { "synthetic", "csv" };
 static const char *const partition_names[] = { "iid" };
 static const char *const protocol_names[] = { "sync", "async", "dasgd" };
-static const char *const topology_names[] = { "complete", "ring", "star" };
+static const char *const topology_names[] = { "complete", "ring", "star",
+					       "random_regular", "edges" };
 static const char *const aoi_names[] = { "none", "sparse" };
 
 const char *scenario_topology_name(enum topology_kind kind)
@@ -505,8 +506,79 @@ static asg_status validate_workers(const struct yaml_node *root,
 
 /* ---- network --------------------------------------------------------------- */
 
+/* One edge [i, j] of network.edges: two agent indices. */
+static asg_status validate_edge(const struct yaml_node *e, size_t k,
+				long pair[2], struct diag *d)
+{
+	char key[64], got[64];
+	snprintf(key, sizeof key, "network.edges[%zu]", k);
+	if (e->kind != YAML_SEQUENCE || yaml_size(e) != 2)
+		return yaml_fail(d, e, "expected a pair [i, j] for '%s', got %s", key,
+				 yaml_describe(e, got, sizeof got));
+	for (size_t c = 0; c < 2; c++) {
+		asg_status s = value_long(yaml_item_at(e, c), key, &pair[c], d);
+		if (s != ASG_OK)
+			return s;
+		if (pair[c] < 0)
+			return value_out_of_range(yaml_item_at(e, c), key, ">= 0", d);
+	}
+	if (pair[0] == pair[1])
+		return yaml_fail(d, e, "'%s' joins agent %ld to itself", key, pair[0]);
+	return ASG_OK;
+}
+
+/* network.degree for random_regular, network.edges for edges; the agent
+ * count is checked against them when the run is built. */
+static asg_status validate_topology(const struct yaml_node *n, long agents,
+				    struct network_config *net, struct diag *d)
+{
+	const struct yaml_node *degree = yaml_get(n, "degree");
+	const struct yaml_node *edges = yaml_get(n, "edges");
+	char got[64];
+	asg_status s;
+	if (degree && net->topology != TOPOLOGY_RANDOM_REGULAR)
+		return yaml_fail(d, degree, "'network.degree' applies only to topology random_regular");
+	if (edges && net->topology != TOPOLOGY_EDGES)
+		return yaml_fail(d, edges, "'network.edges' applies only to topology edges");
+	if (net->topology == TOPOLOGY_RANDOM_REGULAR) {
+		if (!degree)
+			return validate_missing(n, "degree", "network", d);
+		if ((s = value_long(degree, "network.degree", &net->degree, d)))
+			return s;
+		if (net->degree <= 0 || net->degree >= agents)
+			return yaml_fail(d, degree, "'network.degree' must be in 1 .. %ld "
+					 "(agents - 1), got %ld", agents - 1, net->degree);
+		if ((net->degree * agents) % 2)
+			return yaml_fail(d, degree, "no %ld-regular graph on %ld agents: "
+					 "degree x agents must be even", net->degree, agents);
+	}
+	if (net->topology != TOPOLOGY_EDGES)
+		return ASG_OK;
+	if (!edges)
+		return validate_missing(n, "edges", "network", d);
+	if (edges->kind != YAML_SEQUENCE || yaml_size(edges) == 0)
+		return yaml_fail(d, edges, "expected a non-empty sequence of pairs for "
+				 "'network.edges', got %s", yaml_describe(edges, got, sizeof got));
+	net->nedges = yaml_size(edges);
+	net->edges = calloc(net->nedges, sizeof *net->edges);
+	if (!net->edges)
+		return diag_set(d, ASG_ENOMEM, "out of memory");
+	for (size_t k = 0; k < net->nedges; k++) {
+		const struct yaml_node *e = yaml_item_at(edges, k);
+		if ((s = validate_edge(e, k, net->edges[k], d)))
+			return s;
+		if (net->edges[k][0] >= agents || net->edges[k][1] >= agents)
+			return yaml_fail(d, e, "'network.edges[%zu]' names agent %ld, "
+					 "but there are %ld agents", k,
+					 net->edges[k][0] >= agents ? net->edges[k][0]
+								    : net->edges[k][1],
+					 agents);
+	}
+	return ASG_OK;
+}
+
 static asg_status validate_network(const struct yaml_node *root,
-				   enum protocol_kind protocol,
+				   enum protocol_kind protocol, long agents,
 				   struct network_config *net, struct diag *d)
 {
 	const struct yaml_node *n = yaml_get(root, "network");
@@ -543,6 +615,8 @@ static asg_status validate_network(const struct yaml_node *root,
 			    NELEM(topology_names), &topology, d)))
 		return s;
 	net->topology = (enum topology_kind)topology;
+	if ((s = validate_topology(n, agents, net, d)))
+		return s;
 	if (net->loss != 0 && protocol != PROTOCOL_DASGD)
 		return yaml_fail(d, yaml_get(n, "loss"),
 				 "network.loss > 0 is not supported by protocol '%s'",
@@ -614,7 +688,8 @@ asg_status validate_scenario(const struct yaml_node *root, const char *path,
 	    (s = validate_data(root, path, &sc->data, d)) ||
 	    (s = validate_protocol(root, &sc->protocol, d)) ||
 	    (s = validate_workers(root, sc, d)) ||
-	    (s = validate_network(root, sc->protocol.kind, &sc->network, d)) ||
+	    (s = validate_network(root, sc->protocol.kind, sc->nworkers,
+				  &sc->network, d)) ||
 	    (s = validate_record(root, sc->model.kind, &sc->record, d)))
 		validate_release(sc);
 	return s;
@@ -622,6 +697,9 @@ asg_status validate_scenario(const struct yaml_node *root, const char *path,
 
 void validate_release(struct scenario *sc)
 {
+	free(sc->network.edges);
+	sc->network.edges = NULL;
+	sc->network.nedges = 0;
 	free(sc->groups);
 	sc->groups = NULL;
 	sc->ngroups = 0;
