@@ -84,6 +84,10 @@ struct dasgd_state {
 
 #define NO_SLOT UINT32_MAX
 
+/* The tracked gradient of the quadratic is recomputed from x every this
+ * many ticks, so that rounding in the increments cannot accumulate. */
+#define DASGD_REFRESH_TICKS 1024
+
 /* ---- the message pool ---- */
 
 static asg_status dasgd_pool_grow(struct dasgd_state *st)
@@ -303,7 +307,9 @@ static double dasgd_step_block(struct sim *s, struct dasgd_state *st, long i)
 		st->delta[c] = -w->step * w->grad[lo + c];
 	cblas_daxpy((int)len, 1.0, st->delta, 1, s->x + lo, 1);
 	cblas_daxpy((int)len, 1.0, st->delta, 1, w->params + lo, 1);
-	if (s->exact_grad)
+	if (s->exact_grad && (s->k + 1) % DASGD_REFRESH_TICKS == 0)
+		quadgrad_refresh(&st->qg, s->x);
+	else if (s->exact_grad)
 		quadgrad_move(&st->qg, lo, lo + len, st->delta);
 	return norm2;
 }
