@@ -72,11 +72,11 @@ static asg_status sim_init_problem(struct sim *s, struct diag *d)
 	const struct model_ops *ops = model_ops_of(sc->model.kind);
 	asg_status st;
 	if (sc->model.kind != MODEL_NONE) {
-		st = dataset_load(&sc->data, ops->task, sc->seed, &s->data, d);
+		st = dataset_load(&sc->data, ops->task, sc->data.seed, &s->data, d);
 		if (st != ASG_OK)
 			return st;
 		st = partition_build(sc->data.partition, s->data.n,
-				     (size_t)sc->nworkers, sc->seed, &s->part, d);
+				     (size_t)sc->nworkers, sc->data.seed, &s->part, d);
 		if (st != ASG_OK)
 			return st;
 	}

@@ -34,6 +34,7 @@ static const struct keys_key data_keys[] = {
 	{ "label_column", KEYS_VALUE, NULL },
 	{ "header", KEYS_VALUE, NULL },
 	{ "partition", KEYS_VALUE, NULL },
+	{ "seed", KEYS_VALUE, NULL },
 };
 
 static const struct keys_key protocol_keys[] = {

@@ -137,15 +137,39 @@ static asg_status scenario_put(struct yaml_node *map, const char *key,
 				   k, v);
 }
 
-/* Write into doc what makes it stand alone: the name, and the data file's
- * absolute path (the seed is written per run). */
-static asg_status scenario_resolve(struct yaml_node *doc,
-				   const struct scenario *sc)
+/* The `data` mapping of doc, added (empty) when absent. */
+static struct yaml_node *scenario_data_map(struct yaml_node *doc)
 {
 	struct yaml_node *data = yaml_get(doc, "data");
+	if (data)
+		return data;
+	struct yaml_node *key = yaml_scalar_new("data", 4, &doc->at);
+	data = yaml_collection_new(YAML_MAPPING, &doc->at);
+	if (!key || !data || yaml_mapping_append(doc, key, data) != ASG_OK) {
+		yaml_free(key);
+		yaml_free(data);
+		return NULL;
+	}
+	return data;
+}
 
-	if (scenario_put(doc, "name", sc->name, 0) != ASG_OK)
+/* Write into doc what makes it stand alone: the name, the data's seed and
+ * the data file's absolute path (the run's seed is written per run). */
+static asg_status scenario_resolve(struct yaml_node *doc, struct scenario *sc,
+				   uint64_t seed)
+{
+	struct yaml_node *data = scenario_data_map(doc);
+	char text[32];
+
+	if (!data || scenario_put(doc, "name", sc->name, 0) != ASG_OK)
 		return ASG_ENOMEM;
+	if (!sc->data.has_seed) {
+		sc->data.seed = seed;
+		sc->data.has_seed = true;
+		snprintf(text, sizeof text, "%" PRIu64, seed);
+		if (scenario_put(data, "seed", text, SIZE_MAX) != ASG_OK)
+			return ASG_ENOMEM;
+	}
 	if (sc->data.kind == DATA_CSV &&
 	    scenario_put(data, "path", sc->data.path, SIZE_MAX) != ASG_OK)
 		return ASG_ENOMEM;
@@ -205,7 +229,7 @@ static asg_status scenario_expand_point(struct scenario_plan *plan,
 		goto out_free_doc;
 	uint64_t seed = ov && ov->has_seed ? ov->seed : sc.seed;
 	json = sweep_point_json(sw, p);
-	if (!json || scenario_resolve(doc, &sc) != ASG_OK)
+	if (!json || scenario_resolve(doc, &sc, seed) != ASG_OK)
 		s = ASG_ENOMEM;
 	for (long r = 0; r < reps && s == ASG_OK; r++)
 		s = scenario_fill_run(&plan->runs[p * (size_t)reps + (size_t)r],

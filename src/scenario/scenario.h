@@ -20,7 +20,10 @@
  *
  * Run seeds: run r of a sweep point has seed `seed + r`, the same at every
  * sweep point (common random numbers across the points of a sweep).
- * `--seed N` replaces the scenario's seed.
+ * `--seed N` replaces the scenario's seed.  The data of every run comes
+ * from data.seed, by default the scenario's seed: replications differ in
+ * their timing and minibatches, not in their data.  Each run's resolved
+ * YAML states both seeds.
  */
 #ifndef ASG_SCENARIO_H
 #define ASG_SCENARIO_H
@@ -69,6 +72,12 @@ struct data_config {
 	long label_column;          /* data.label_column (csv), 0-based, default 0 */
 	bool header;                /* data.header (csv): skip the first line, default false */
 	enum partition_kind partition; /* data.partition, default iid */
+	uint64_t seed;              /* data.seed: the seed of the synthetic data,
+	                               the held-out shuffle and the partition;
+	                               default the scenario's seed (before
+	                               replications), so that every run of a
+	                               scenario learns from the same data */
+	bool has_seed;              /* data.seed was given */
 };
 
 enum protocol_kind {

@@ -1,6 +1,11 @@
 /*
  * sweep.c — the grid of a scenario's sweep (sweep.h): checking its keys
  * and values, and applying one point.
+ *
+ * The grid has one dimension per key, or per mapping of `zip` (its keys
+ * share the dimension and must have as many values); dim_size[] holds the
+ * dimensions' sizes, and point p is the mixed-radix number whose digits
+ * are the values' indices, the last dimension least significant.
  */
 #include "sweep.h"
 
@@ -35,6 +40,93 @@ static asg_status sweep_axis_init(struct sweep_axis *a,
 	return ASG_OK;
 }
 
+/* True if key is `zip`. */
+static bool sweep_is_zip(const struct yaml_node *key)
+{
+	return key->len == 3 && !memcmp(key->text, "zip", 3);
+}
+
+/* Keys of the sweep mapping t, counting those inside zip (an upper bound
+ * of the axes and of the dimensions). */
+static size_t sweep_count_keys(const struct yaml_node *t)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < yaml_size(t); i++) {
+		const struct yaml_node *v = yaml_value_at(t, i);
+		if (!sweep_is_zip(yaml_key_at(t, i)))
+			n++;
+		else if (v->kind == YAML_MAPPING)
+			n += yaml_size(v);
+		else if (v->kind == YAML_SEQUENCE)
+			for (size_t j = 0; j < yaml_size(v); j++)
+				n += yaml_item_at(v, j)->kind == YAML_MAPPING
+					? yaml_size(yaml_item_at(v, j)) : 0;
+	}
+	return n ? n : 1;
+}
+
+/* One more dimension of n values. */
+static asg_status sweep_add_dim(struct sweep *sw, size_t n,
+				size_t max_points, struct diag *d)
+{
+	if (sw->npoints > max_points / n)
+		return yaml_fail(d, sw->tree, "the sweep has more than %zu points",
+				 max_points);
+	sw->npoints *= n;
+	sw->dim_size[sw->ndims++] = n;
+	return ASG_OK;
+}
+
+/* One mapping of zip: keys whose values go together, one dimension. */
+static asg_status sweep_zip_group(struct sweep *sw, const struct yaml_node *g,
+				  size_t max_points, struct diag *d)
+{
+	const struct sweep_axis *first = &sw->axes[sw->naxes];
+	char got[64];
+
+	if (g->kind != YAML_MAPPING)
+		return yaml_fail(d, g, "expected a mapping of keys to values in"
+				 " 'zip', got %s", yaml_describe(g, got, sizeof got));
+	if (yaml_size(g) == 0)
+		return yaml_fail(d, g, "'zip' has no keys");
+	for (size_t i = 0; i < yaml_size(g); i++) {
+		const struct yaml_node *key = yaml_key_at(g, i);
+		struct sweep_axis *a = &sw->axes[sw->naxes];
+		asg_status s = sweep_axis_init(a, key, yaml_value_at(g, i), d);
+		if (s != ASG_OK)
+			return s;
+		if (yaml_size(a->values) != yaml_size(first->values))
+			return yaml_fail(d, a->values, "zipped key '%s' has %zu"
+					 " values, '%.*s' has %zu", key->text,
+					 yaml_size(a->values), (int)first->path.len,
+					 first->path.text, yaml_size(first->values));
+		a->dim = sw->ndims;
+		sw->naxes++;
+	}
+	return sweep_add_dim(sw, yaml_size(first->values), max_points, d);
+}
+
+/* zip: a mapping (one dimension) or a sequence of mappings. */
+static asg_status sweep_zip(struct sweep *sw, const struct yaml_node *z,
+			    size_t max_points, struct diag *d)
+{
+	char got[64];
+	if (z->kind == YAML_MAPPING)
+		return sweep_zip_group(sw, z, max_points, d);
+	if (z->kind != YAML_SEQUENCE)
+		return yaml_fail(d, z, "expected a mapping or a sequence of"
+				 " mappings for 'zip', got %s",
+				 yaml_describe(z, got, sizeof got));
+	if (yaml_size(z) == 0)
+		return yaml_fail(d, z, "'zip' has no keys");
+	for (size_t j = 0; j < yaml_size(z); j++) {
+		asg_status s = sweep_zip_group(sw, yaml_item_at(z, j), max_points, d);
+		if (s != ASG_OK)
+			return s;
+	}
+	return ASG_OK;
+}
+
 static asg_status sweep_check(struct sweep *sw, size_t max_points,
 			      struct diag *d)
 {
@@ -44,20 +136,29 @@ static asg_status sweep_check(struct sweep *sw, size_t max_points,
 	if (t->kind != YAML_MAPPING)
 		return yaml_fail(d, t, "expected a mapping for 'sweep', got %s",
 				 yaml_describe(t, got, sizeof got));
-	sw->axes = calloc(yaml_size(t) ? yaml_size(t) : 1, sizeof *sw->axes);
-	if (!sw->axes)
+	size_t nkeys = sweep_count_keys(t);
+	sw->axes = calloc(nkeys, sizeof *sw->axes);
+	sw->dim_size = calloc(nkeys, sizeof *sw->dim_size);
+	if (!sw->axes || !sw->dim_size)
 		return diag_set(d, ASG_ENOMEM, "out of memory");
 	for (size_t i = 0; i < yaml_size(t); i++) {
-		asg_status s = sweep_axis_init(&sw->axes[i], yaml_key_at(t, i),
-					       yaml_value_at(t, i), d);
+		const struct yaml_node *key = yaml_key_at(t, i);
+		asg_status s;
+		if (sweep_is_zip(key)) {
+			s = sweep_zip(sw, yaml_value_at(t, i), max_points, d);
+			if (s != ASG_OK)
+				return s;
+			continue;
+		}
+		struct sweep_axis *a = &sw->axes[sw->naxes];
+		s = sweep_axis_init(a, key, yaml_value_at(t, i), d);
 		if (s != ASG_OK)
 			return s;
+		a->dim = sw->ndims;
 		sw->naxes++;
-		size_t n = yaml_size(sw->axes[i].values);
-		if (sw->npoints > max_points / n)
-			return yaml_fail(d, t, "the sweep has more than %zu points",
-					 max_points);
-		sw->npoints *= n;
+		s = sweep_add_dim(sw, yaml_size(a->values), max_points, d);
+		if (s != ASG_OK)
+			return s;
 	}
 	return ASG_OK;
 }
@@ -79,12 +180,14 @@ asg_status sweep_init(struct sweep *sw, struct yaml_node *root,
 	return s;
 }
 
-/* The index into axis a's values of point p. */
+/* The index into axis a's values of point p: the index of its dimension,
+ * the last dimension varying fastest. */
 static size_t sweep_index(const struct sweep *sw, size_t p, size_t a)
 {
-	for (size_t b = sw->naxes; b-- > a + 1;)
-		p /= yaml_size(sw->axes[b].values);
-	return p % yaml_size(sw->axes[a].values);
+	size_t dim = sw->axes[a].dim;
+	for (size_t b = sw->ndims; b-- > dim + 1;)
+		p /= sw->dim_size[b];
+	return p % sw->dim_size[dim];
 }
 
 asg_status sweep_apply(const struct sweep *sw, size_t p,
@@ -125,5 +228,6 @@ void sweep_release(struct sweep *sw)
 {
 	yaml_free(sw->tree);
 	free(sw->axes);
+	free(sw->dim_size);
 	*sw = (struct sweep){ .npoints = 1 };
 }

@@ -11,6 +11,19 @@
  * the last key varying fastest (here: sync/0.01, sync/0.1, async/0.01,
  * async/0.1).  A point is applied to a copy of the document like a --set,
  * each value keeping its place in the sweep for messages.
+ *
+ * Keys that vary together go under `zip`, a mapping (or a sequence of
+ * mappings) of keys to sequences of one length; each mapping is one
+ * dimension of the grid, at the place of `zip` among the keys, whose
+ * value i takes the i-th value of every key in it:
+ *
+ *	sweep:
+ *	  protocol.kind: [sync, async]
+ *	  zip:
+ *	    - {network.uplink: ["exponential(mean=0.01)", "exponential(mean=0.1)"],
+ *	       network.downlink: ["exponential(mean=0.01)", "exponential(mean=0.1)"]}
+ *
+ * is 2 x 2 points: (sync, 0.01, 0.01), (sync, 0.1, 0.1), (async, ...).
  */
 #ifndef ASG_SCENARIO_SWEEP_H
 #define ASG_SCENARIO_SWEEP_H
@@ -24,6 +37,8 @@
 struct sweep_axis {
 	const struct yaml_node *values;  /* the sequence of values (in tree) */
 	struct keypath path;             /* the key, parsed and checked */
+	size_t dim;                      /* its dimension of the grid: the keys
+	                                    of one zip share one */
 };
 
 struct sweep {
@@ -31,7 +46,10 @@ struct sweep {
 	                              document (owned), NULL without a sweep */
 	struct sweep_axis *axes;   /* one per key, in file order (owned) */
 	size_t naxes;              /* keys */
-	size_t npoints;            /* product of the axes' sizes (1 without a sweep) */
+	size_t *dim_size;          /* values of each dimension (owned) */
+	size_t ndims;              /* dimensions: keys, a zip counting once */
+	size_t npoints;            /* product of the dimensions' sizes (1
+	                              without a sweep) */
 };
 
 /* Take `sweep` out of root (a mapping) and check it: a mapping (or

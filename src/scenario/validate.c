@@ -338,6 +338,11 @@ static asg_status validate_data_values(const struct yaml_node *n,
 	if ((v = yaml_get(n, "header")) &&
 	    (s = value_bool(v, "data.header", &data->header, d)))
 		return s;
+	if ((v = yaml_get(n, "seed"))) {
+		if ((s = value_u64(v, "data.seed", &data->seed, d)))
+			return s;
+		data->has_seed = true;
+	}
 	if ((v = yaml_get(n, "partition")) &&
 	    (s = value_enum(v, "data.partition", "partition", partition_names,
 			    NELEM(partition_names), &partition, d)))
