@@ -4,7 +4,8 @@
 set -eu
 
 packages="build-essential cmake pkg-config libgsl-dev libsqlite3-dev
-libopenblas-dev libfyaml-dev libcmocka-dev zlib1g-dev gnuplot-nox sqlite3"
+libopenblas-dev libfyaml-dev libcmocka-dev zlib1g-dev gnuplot-nox sqlite3
+libglpk-dev libopenmpi-dev openmpi-bin"
 
 missing=""
 for p in $packages; do

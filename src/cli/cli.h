@@ -17,6 +17,10 @@
 int cli_run(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_report(int argc, char **argv);
+int cli_bound(int argc, char **argv);
+int cli_aoi(int argc, char **argv);
+int cli_plot(int argc, char **argv);
+int cli_merge(int argc, char **argv);
 
 /* Print the diagnostic's message on stderr and return its exit status. */
 int cli_fail(const struct diag *d);

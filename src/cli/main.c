@@ -15,14 +15,34 @@ static const char help[] =
 	"\n"
 	"verbs:\n"
 	"  run SCENARIO.yaml [-o DB] [--set KEY=VALUE]... [--seed N] [--quiet]\n"
+	"      [--jobs N] [--shard I/N] [--resume] [--mpi]\n"
 	"        simulate every run of the scenario (sweep x replications) and add\n"
-	"        them to DB (default results/<scenario name>.db)\n"
+	"        them to DB (default results/<scenario name>.db); --jobs: N runs\n"
+	"        side by side; --shard I/N: runs i with i mod N = I-1 only (I from\n"
+	"        1); --resume: skip runs DB holds finished; --mpi: over MPI ranks\n"
 	"  check SCENARIO.yaml [--set KEY=VALUE]... [--seed N] [--yaml]\n"
 	"        validate the scenario and print the runs it expands to\n"
 	"        (--yaml: each run's resolved scenario)\n"
+	"  merge OUT.db IN.db... [--quiet]\n"
+	"        add the runs of the shards IN.db to OUT.db, never twice\n"
 	"  report DB\n"
 	"        one line per run with its key figures, then per sweep point the\n"
 	"        mean and 95%% confidence interval over replications\n"
+	"  bound DB [--run ID]... [--scenario NAME] [--holdout F] [--lag] [--json]\n"
+	"        per finished run the terms of Redder et al.'s rate (LHS, T1, T2, T3),\n"
+	"        the smallest C1..C3 >= 0 with LHS <= C1 T1 + C2 T2 + C3 T3 on the\n"
+	"        fitting runs, how many held-out runs satisfy it, the log-log slope\n"
+	"        of LHS against T3; writes the bound table (docs/bound.md)\n"
+	"  aoi DB --run R --i I --j J [--from K0] [--to K1]\n"
+	"        the age Delta_ij(k) of block j at agent i at every tick of run R,\n"
+	"        rebuilt from the sparse aoi rows, and its exact mean\n"
+	"  plot DB [KIND]... [-o DIR] [--format png|pdf|svg] [--runs FILTER]\n"
+	"      [--x time|ticks]\n"
+	"        figures for papers, each with its gnuplot script and data, into\n"
+	"        DIR (default plots/<database name>); kinds: loss, gradnorm,\n"
+	"        staleness, aoi, kappa, bound, timeline (default: every kind the\n"
+	"        database has data for); --runs: ids (1,3-5) and KEY=VALUE\n"
+	"        (protocol=async, protocol.kind=sync, replication=0)\n"
 	"\n"
 	"exit status: 0 success (a diverged run is a result), 2 bad input\n"
 	"(FILE:LINE:COL: message, nothing written), 1 any other failure\n"
@@ -82,5 +102,13 @@ int main(int argc, char **argv)
 		return cli_check(argc - 2, argv + 2);
 	if (!strcmp(verb, "report"))
 		return cli_report(argc - 2, argv + 2);
+	if (!strcmp(verb, "bound"))
+		return cli_bound(argc - 2, argv + 2);
+	if (!strcmp(verb, "aoi"))
+		return cli_aoi(argc - 2, argv + 2);
+	if (!strcmp(verb, "plot"))
+		return cli_plot(argc - 2, argv + 2);
+	if (!strcmp(verb, "merge"))
+		return cli_merge(argc - 2, argv + 2);
 	return cli_usage_error("unknown verb '%s'", verb);
 }

@@ -148,6 +148,12 @@ struct run_row sim_run_row(const struct run_spec *spec);
  * s->rec must be set. */
 asg_status sim_record_summary(const struct sim *s, double wall_seconds);
 
+/* For a parameter server: the Lipschitz constant L of grad f as the
+ * `coupling` row (0, 0) — lambda_max(A^T A / N) + l2 for the quadratic
+ * (exact), lambda_max / 4 + l2 for logreg (an upper bound); nothing for
+ * the timing-only model or without a recorder. */
+asg_status sim_record_smoothness(struct sim *s);
+
 /* ---- services for protocols ---- */
 
 /* Schedule an event at virtual time `at` (>= now). */

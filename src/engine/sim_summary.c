@@ -10,8 +10,11 @@
 #include "sim.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 #include "../protocols/protocol.h"
+#include "coupling.h"
+#include "quadgrad.h"
 
 struct run_row sim_run_row(const struct run_spec *spec)
 {
@@ -80,4 +83,22 @@ asg_status sim_record_summary(const struct sim *s, double wall_seconds)
 		.diverged_at = s->diverged_at,
 	};
 	return recorder_run_end(s->rec, &res);
+}
+
+asg_status sim_record_smoothness(struct sim *s)
+{
+	enum model_kind kind = s->sc->model.kind;
+	if (!s->rec || kind == MODEL_NONE)
+		return ASG_OK;
+	size_t d = s->dim;
+	double *gram = malloc(d * d * sizeof *gram);
+	if (!gram)
+		return ASG_ENOMEM;
+	quadgrad_gram(&s->data, gram);
+	double l = coupling_block_norm(gram, d, 0, d, 0, d);
+	free(gram);
+	if (kind == MODEL_LOGREG)
+		l /= 4;
+	return recorder_coupling(s->rec, 0, 0, l + s->model.l2,
+				 kind == MODEL_QUADRATIC);
 }

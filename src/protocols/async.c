@@ -22,6 +22,8 @@
 
 static asg_status async_setup(struct sim *s, struct diag *d)
 {
+	if (sim_record_smoothness(s) != ASG_OK)
+		return diag_set(d, ASG_ENOMEM, "out of memory");
 	for (long i = 0; i < s->nworkers; i++)
 		sim_send_params(s, &s->workers[i]);
 	return ASG_OK;

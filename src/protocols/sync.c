@@ -42,7 +42,7 @@ static asg_status sync_setup(struct sim *s, struct diag *d)
 		return diag_set(d, ASG_ENOMEM, "out of memory");
 	s->proto_state = st;
 	st->arrived = calloc((size_t)s->nworkers, sizeof *st->arrived);
-	if (!st->arrived)
+	if (!st->arrived || sim_record_smoothness(s) != ASG_OK)
 		return diag_set(d, ASG_ENOMEM, "out of memory");
 	sync_broadcast(s);
 	return ASG_OK;

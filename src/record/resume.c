@@ -9,6 +9,7 @@
 #include "resume.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -205,17 +206,22 @@ void resume_set_release(struct resume_set *s)
 /* ---- forgetting runs ----------------------------------------------------- */
 
 /* Delete the runs inside one immediate transaction. */
-static int resume_delete(sqlite3 *db, const struct runtables *ts,
-			 const int64_t *ids, size_t n)
+static asg_status resume_delete(sqlite3 *db, const char *path,
+				const struct runtables *ts, const int64_t *ids,
+				size_t n, struct diag *d)
 {
 	int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	for (size_t i = 0; rc == SQLITE_OK && i < n; i++)
 		rc = runtables_delete_run(db, ts, ids[i]);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-	if (rc != SQLITE_OK && !sqlite3_get_autocommit(db))
+	if (rc == SQLITE_OK)
+		return ASG_OK;
+	asg_status s = diag_set(d, schema_status(rc), "cannot write '%s': %s",
+				path, sqlite3_errmsg(db));
+	if (!sqlite3_get_autocommit(db))
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	return rc;
+	return s;
 }
 
 asg_status resume_forget(const char *path, const int64_t *ids, size_t n,
@@ -229,10 +235,7 @@ asg_status resume_forget(const char *path, const int64_t *ids, size_t n,
 		return d->status;
 	asg_status s = runtables_read(db, "main", path, &ts, d);
 	if (s == ASG_OK) {
-		int rc = resume_delete(db, &ts, ids, n);
-		if (rc != SQLITE_OK)
-			s = diag_set(d, schema_status(rc), "cannot write '%s': %s",
-				     path, sqlite3_errmsg(db));
+		s = resume_delete(db, path, &ts, ids, n, d);
 		runtables_release(&ts);
 	}
 	sqlite3_close(db);
