@@ -639,6 +639,12 @@ static void bad_snippets_give_exact_messages(void **state)
 		  "4:44: 'network.edges[1]' names agent 5, but there are 2 agents" },
 		{ MINIMAL "network: {topology: ring, degree: 3}\n",
 		  "4:35: 'network.degree' applies only to topology random_regular" },
+		{ "stop: {updates: 100}\n"
+		  "model: {kind: quadratic}\n"
+		  "data: {features: 10, samples: 100}\n"
+		  "protocol: {kind: dasgd, blocks: [4, 5]}\n"
+		  "workers: [{count: 2, compute: \"exponential(mean=1)\"}]\n",
+		  "4:33: 'protocol.blocks' add up to 9, but data.features is 10" },
 		{ MINIMAL "network: {topology: rung}\n",
 		  "4:21: unknown topology 'rung', did you mean 'ring'?" },
 		{ MINIMAL "data: {header: yes}\n",

@@ -34,8 +34,8 @@
  * bound ||G_ij||_2 / 4 for logreg.  For the quadratic the full gradient at
  * the global iterate is tracked exactly at every tick (quadgrad.h).
  *
- * Blocks: d coordinates cut into D consecutive blocks whose sizes differ by
- * at most one (d >= D).  The timing-only model has empty blocks: ages,
+ * Blocks: d coordinates cut into D consecutive blocks, of the sizes in
+ * protocol.blocks or else of sizes that differ by at most one (d >= D).  The timing-only model has empty blocks: ages,
  * messages and rates are still simulated.
  */
 #include "protocol.h"
@@ -220,8 +220,14 @@ static asg_status dasgd_setup_state(struct sim *s, struct dasgd_state *st,
 	if (!st->lo || !st->since_send || !st->block_stamp || !st->held ||
 	    lag_init(&st->lag, D, s->sc->stop.updates) != ASG_OK)
 		return diag_set(d, ASG_ENOMEM, "out of memory");
+	const struct protocol_config *proto = &s->sc->protocol;
 	for (long i = 0; i <= D; i++)
-		st->lo[i] = s->dim * (size_t)i / (size_t)D;
+		st->lo[i] = proto->blocks && s->dim
+				    ? (i ? st->lo[i - 1] + (size_t)proto->blocks[i - 1] : 0)
+				    : s->dim * (size_t)i / (size_t)D;
+	if (st->lo[D] != s->dim)
+		return diag_set(d, ASG_EINPUT, "protocol.blocks add up to %zu, but the "
+				"data has %zu features", st->lo[D], s->dim);
 	for (long i = 0; i < D; i++)
 		if (st->lo[i + 1] - st->lo[i] > st->max_block)
 			st->max_block = st->lo[i + 1] - st->lo[i];

@@ -42,6 +42,7 @@ static const struct keys_key protocol_keys[] = {
 	{ "batch", KEYS_VALUE, NULL },
 	{ "step", KEYS_VALUE, NULL },
 	{ "send_every", KEYS_VALUE, NULL },
+	{ "blocks", KEYS_VALUE, NULL },
 };
 
 static const struct keys_key group_keys[] = {

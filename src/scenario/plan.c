@@ -188,8 +188,15 @@ static asg_status scenario_fill_run(struct run_spec *run,
 	run->sc.seed = seed;
 	run->sc.groups = malloc(sc->ngroups * sizeof *sc->groups);
 	run->sc.network.edges = NULL;
+	run->sc.protocol.blocks = NULL;
 	if (!run->sc.groups)
 		return ASG_ENOMEM;
+	if (sc->protocol.nblocks) {
+		size_t bytes = sc->protocol.nblocks * sizeof *sc->protocol.blocks;
+		if (!(run->sc.protocol.blocks = malloc(bytes)))
+			return ASG_ENOMEM;
+		memcpy(run->sc.protocol.blocks, sc->protocol.blocks, bytes);
+	}
 	memcpy(run->sc.groups, sc->groups, sc->ngroups * sizeof *sc->groups);
 	if (sc->network.nedges) {
 		size_t bytes = sc->network.nedges * sizeof *sc->network.edges;

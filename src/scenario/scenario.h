@@ -93,6 +93,10 @@ struct protocol_config {
 	                             default 0.01 */
 	long send_every;          /* protocol.send_every (dasgd): an agent sends
 	                             its block after every k-th update; default 1 */
+	long *blocks;             /* protocol.blocks (dasgd): nblocks sizes, one
+	                             per agent, summing to the features; NULL =
+	                             even blocks (owned) */
+	size_t nblocks;
 };
 
 struct worker_group {

@@ -424,6 +424,44 @@ static asg_status validate_protocol(const struct yaml_node *root,
 	return ASG_OK;
 }
 
+/* protocol.blocks: one positive size per agent; for synthetic data they
+ * must add up to data.features (a data file is checked when it is read). */
+static asg_status validate_blocks(const struct yaml_node *n, struct scenario *sc,
+				  struct diag *d)
+{
+	const struct yaml_node *b = yaml_get(n, "blocks");
+	struct protocol_config *proto = &sc->protocol;
+	char got[64], key[64];
+	asg_status s;
+	if (!b)
+		return ASG_OK;
+	if (proto->kind != PROTOCOL_DASGD)
+		return yaml_fail(d, b, "'protocol.blocks' applies only to protocol dasgd");
+	if (b->kind != YAML_SEQUENCE || (long)yaml_size(b) != sc->nworkers)
+		return yaml_fail(d, b, "'protocol.blocks' must list one block size per "
+				 "agent (%ld), got %s", sc->nworkers,
+				 yaml_describe(b, got, sizeof got));
+	proto->nblocks = yaml_size(b);
+	proto->blocks = calloc(proto->nblocks, sizeof *proto->blocks);
+	if (!proto->blocks)
+		return diag_set(d, ASG_ENOMEM, "out of memory");
+	long total = 0;
+	for (size_t i = 0; i < proto->nblocks; i++) {
+		const struct yaml_node *item = yaml_item_at(b, i);
+		snprintf(key, sizeof key, "protocol.blocks[%zu]", i);
+		if ((s = value_long(item, key, &proto->blocks[i], d)))
+			return s;
+		if (proto->blocks[i] <= 0)
+			return value_out_of_range(item, key, "> 0", d);
+		total += proto->blocks[i];
+	}
+	if (sc->model.kind != MODEL_NONE && sc->data.kind == DATA_SYNTHETIC &&
+	    total != sc->data.features)
+		return yaml_fail(d, b, "'protocol.blocks' add up to %ld, but data.features "
+				 "is %ld", total, sc->data.features);
+	return ASG_OK;
+}
+
 /* ---- workers --------------------------------------------------------------- */
 
 static asg_status validate_group(const struct yaml_node *n, size_t i,
@@ -693,6 +731,8 @@ asg_status validate_scenario(const struct yaml_node *root, const char *path,
 	    (s = validate_data(root, path, &sc->data, d)) ||
 	    (s = validate_protocol(root, &sc->protocol, d)) ||
 	    (s = validate_workers(root, sc, d)) ||
+	    (yaml_get(root, "protocol") &&
+	     (s = validate_blocks(yaml_get(root, "protocol"), sc, d))) ||
 	    (s = validate_network(root, sc->protocol.kind, sc->nworkers,
 				  &sc->network, d)) ||
 	    (s = validate_record(root, sc->model.kind, &sc->record, d)))
@@ -702,6 +742,9 @@ asg_status validate_scenario(const struct yaml_node *root, const char *path,
 
 void validate_release(struct scenario *sc)
 {
+	free(sc->protocol.blocks);
+	sc->protocol.blocks = NULL;
+	sc->protocol.nblocks = 0;
 	free(sc->network.edges);
 	sc->network.edges = NULL;
 	sc->network.nedges = 0;
