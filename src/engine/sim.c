@@ -256,6 +256,22 @@ void sim_send_gradient(struct sim *s, struct worker *w)
 	sim_schedule(s, arrive, SIM_GRAD_AT_SERVER, w->id);
 }
 
+bool sim_ps_worker_event(struct sim *s, const struct event *ev)
+{
+	struct worker *w = &s->workers[ev->who];
+	switch ((enum sim_event)ev->kind) {
+	case SIM_PARAMS_AT_WORKER:
+		sim_start_compute(s, w);
+		return true;
+	case SIM_COMPUTE_DONE:
+		sim_compute_gradient(s, w);
+		sim_send_gradient(s, w);
+		return true;
+	default:
+		return false;
+	}
+}
+
 static bool sim_records_tick(const struct sim *s)
 {
 	const struct record_config *r = &s->sc->record;

@@ -148,10 +148,15 @@ struct run_row sim_run_row(const struct run_spec *spec);
  * s->rec must be set. */
 asg_status sim_record_summary(const struct sim *s, double wall_seconds);
 
-/* For a parameter server: the Lipschitz constant L of grad f as the
- * `coupling` row (0, 0) — lambda_max(A^T A / N) + l2 for the quadratic
- * (exact), lambda_max / 4 + l2 for logreg (an upper bound); nothing for
- * the timing-only model or without a recorder. */
+/* The block Lipschitz constants L^{ij} as `coupling` rows, for the blocks
+ * lo[i] .. lo[i+1] of x (blocks + 1 offsets): ||G_ij||_2 with G = A^T A / N
+ * for the quadratic (exact), ||G_ij||_2 / 4 for logreg (an upper bound),
+ * plus l2 on the diagonal; nothing for the timing-only model or without a
+ * recorder.  Allocates: call it at set-up. */
+asg_status sim_record_coupling(struct sim *s, const size_t *lo, long blocks);
+
+/* For a parameter server: L of grad f as the `coupling` row (0, 0), the
+ * one-block case of sim_record_coupling. */
 asg_status sim_record_smoothness(struct sim *s);
 
 /* ---- services for protocols ---- */
@@ -174,6 +179,11 @@ void sim_compute_gradient(struct sim *s, struct worker *w);
  * timeline), and the gradient itself on w->params into w->grad. */
 void sim_finish_compute(struct sim *s, struct worker *w);
 void sim_worker_gradient(struct sim *s, struct worker *w);
+
+/* The worker side of a parameter server: on SIM_PARAMS_AT_WORKER start a
+ * job, on SIM_COMPUTE_DONE compute the gradient and send it up.  Returns
+ * false for any other event, which is the protocol's to handle. */
+bool sim_ps_worker_event(struct sim *s, const struct event *ev);
 
 /* Count a gradient of w applied at the current tick (statistics, and the
  * `updates` row on the record.updates stride). */

@@ -85,7 +85,7 @@ asg_status sim_record_summary(const struct sim *s, double wall_seconds)
 	return recorder_run_end(s->rec, &res);
 }
 
-asg_status sim_record_smoothness(struct sim *s)
+asg_status sim_record_coupling(struct sim *s, const size_t *lo, long blocks)
 {
 	enum model_kind kind = s->sc->model.kind;
 	if (!s->rec || kind == MODEL_NONE)
@@ -95,10 +95,21 @@ asg_status sim_record_smoothness(struct sim *s)
 	if (!gram)
 		return ASG_ENOMEM;
 	quadgrad_gram(&s->data, gram);
-	double l = coupling_block_norm(gram, d, 0, d, 0, d);
+	double scale = kind == MODEL_LOGREG ? 0.25 : 1.0;
+	for (long i = 0; i < blocks; i++)
+		for (long j = 0; j < blocks; j++) {
+			double l = scale * coupling_block_norm(gram, d, lo[i], lo[i + 1],
+							      lo[j], lo[j + 1]);
+			if (i == j)
+				l += s->model.l2;
+			recorder_coupling(s->rec, i, j, l, kind == MODEL_QUADRATIC);
+		}
 	free(gram);
-	if (kind == MODEL_LOGREG)
-		l /= 4;
-	return recorder_coupling(s->rec, 0, 0, l + s->model.l2,
-				 kind == MODEL_QUADRATIC);
+	return ASG_OK;
+}
+
+asg_status sim_record_smoothness(struct sim *s)
+{
+	size_t whole[2] = { 0, s->dim };
+	return sim_record_coupling(s, whole, 1);
 }

@@ -32,23 +32,12 @@ static asg_status async_setup(struct sim *s, struct diag *d)
 static void async_on_event(struct sim *s, const struct event *ev)
 {
 	struct worker *w = &s->workers[ev->who];
-	switch ((enum sim_event)ev->kind) {
-	case SIM_PARAMS_AT_WORKER:
-		sim_start_compute(s, w);
-		break;
-	case SIM_COMPUTE_DONE:
-		sim_compute_gradient(s, w);
-		sim_send_gradient(s, w);
-		break;
-	case SIM_GRAD_AT_SERVER:
-		sim_apply_gradient(s, w, s->step, s->step);
-		sim_tick(s);
-		sim_send_params(s, w);
-		break;
-	case SIM_BLOCK_AT_AGENT:
-		assert(!"no block messages in a parameter server");
-		break;
-	}
+	if (sim_ps_worker_event(s, ev))
+		return;
+	assert(ev->kind == SIM_GRAD_AT_SERVER);
+	sim_apply_gradient(s, w, s->step, s->step);
+	sim_tick(s);
+	sim_send_params(s, w);
 }
 
 static void async_finish(struct sim *s)

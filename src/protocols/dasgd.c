@@ -47,7 +47,6 @@
 #include <cblas.h>
 
 #include "../engine/aoi.h"
-#include "../engine/coupling.h"
 #include "../engine/lag.h"
 #include "../engine/quadgrad.h"
 #include "../engine/rng.h"
@@ -163,29 +162,6 @@ out_free_adj:
 	return status;
 }
 
-/* L^{ij} into `coupling`: exact for the quadratic, an upper bound for
- * logreg, nothing for the timing-only model. */
-static asg_status dasgd_record_coupling(struct sim *s, struct dasgd_state *st)
-{
-	enum model_kind kind = s->sc->model.kind;
-	if (!s->rec || kind == MODEL_NONE)
-		return ASG_OK;
-	size_t d = s->dim;
-	double *gram = malloc(d * d * sizeof *gram);
-	if (!gram)
-		return ASG_ENOMEM;
-	quadgrad_gram(&s->data, gram);
-	double scale = kind == MODEL_LOGREG ? 0.25 : 1.0;
-	for (long i = 0; i < st->agents; i++)
-		for (long j = 0; j < st->agents; j++) {
-			double l = scale * coupling_block_norm(gram, d, st->lo[i], st->lo[i + 1],
-							   st->lo[j], st->lo[j + 1]);
-			recorder_coupling(s->rec, i, j, l, kind == MODEL_QUADRATIC);
-		}
-	free(gram);
-	return ASG_OK;
-}
-
 void dasgd_stamps(const struct sim *s, long i, long j, uint64_t *snapshot,
 		  uint64_t *view)
 {
@@ -244,7 +220,7 @@ static asg_status dasgd_setup_state(struct sim *s, struct dasgd_state *st,
 			return diag_set(d, ASG_ENOMEM, "out of memory");
 		s->exact_grad = &st->qg;
 	}
-	if (dasgd_record_coupling(s, st) != ASG_OK)
+	if (sim_record_coupling(s, st->lo, D) != ASG_OK)
 		return diag_set(d, ASG_ENOMEM, "out of memory");
 	return ASG_OK;
 }

@@ -51,30 +51,18 @@ static asg_status sync_setup(struct sim *s, struct diag *d)
 static void sync_on_event(struct sim *s, const struct event *ev)
 {
 	struct sync_state *st = s->proto_state;
-	struct worker *w = &s->workers[ev->who];
-	switch ((enum sim_event)ev->kind) {
-	case SIM_PARAMS_AT_WORKER:
-		sim_start_compute(s, w);
-		break;
-	case SIM_COMPUTE_DONE:
-		sim_compute_gradient(s, w);
-		sim_send_gradient(s, w);
-		break;
-	case SIM_GRAD_AT_SERVER:
-		st->arrived[st->received++] = w->id;
-		if (st->received < s->nworkers)
-			break;
-		for (long i = 0; i < s->nworkers; i++)
-			sim_apply_gradient(s, &s->workers[st->arrived[i]],
-					   s->step / (double)s->nworkers, s->step);
-		st->received = 0;
-		sim_tick(s);
-		sync_broadcast(s);
-		break;
-	case SIM_BLOCK_AT_AGENT:
-		assert(!"no block messages in a parameter server");
-		break;
-	}
+	if (sim_ps_worker_event(s, ev))
+		return;
+	assert(ev->kind == SIM_GRAD_AT_SERVER);
+	st->arrived[st->received++] = (long)ev->who;
+	if (st->received < s->nworkers)
+		return;
+	for (long i = 0; i < s->nworkers; i++)
+		sim_apply_gradient(s, &s->workers[st->arrived[i]],
+				   s->step / (double)s->nworkers, s->step);
+	st->received = 0;
+	sim_tick(s);
+	sync_broadcast(s);
 }
 
 static void sync_finish(struct sim *s)
