@@ -131,8 +131,8 @@ static void plot_curves_head(FILE *dat, const struct plot_ctx *c,
 		fprintf(dat, "# ?1 = %zu; grid: %ld points %.17g virtual s apart"
 			" (?2)\n", series, points, param);
 	else
-		fprintf(dat, "# ?1 = %zu; ticks: every %.0f-th evaluation tick"
-			" (?2), %ld ticks\n", series, param, points);
+		fprintf(dat, "# ?1 = %zu; ticks: one evaluation tick in %.0f"
+			" kept (?2), %ld ticks\n", series, param, points);
 	fputs("# columns: 1 t (virtual s, mean)  2 k (tick, mean)", dat);
 	for (int i = 0; i < cv->nmetrics; i++)
 		fprintf(dat, "  %d-%d %s: n mean sd lo hi", 3 + 5 * i, 7 + 5 * i,

@@ -1,11 +1,12 @@
 /*
- * fig.c — the three files of a figure: FIG.gp, its FIG*.dat, FIG.<ext>.
+ * fig.c — the three files of a figure: FIG.dat, FIG.gp, FIG.<ext>.
  *
- * A figure begins by opening DIR/FIG.gp and writing its header (what it
- * draws, from which database, how to remake it) and the paper style; the
- * kind then writes its .dat files and the rest of the script; the figure
- * ends by closing the script and running gnuplot on it in DIR, so that
- * every name in the script is relative and the directory can be moved.
+ * A kind first writes DIR/FIG.dat (its numbers) and fills the figure's
+ * key; then DIR/FIG.gp is opened with its header (what it draws, from
+ * which database, how to remake it) and the paper style, at a height that
+ * depends on the key; the kind writes the plot commands; the figure ends
+ * by closing the script and running gnuplot on it in DIR, so that every
+ * name in the script is relative and the directory can be moved.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,33 +15,22 @@
 #include "gnuplot.h"
 #include "plot_impl.h"
 
-/* DIR/NAME[_SUFFIX].EXT, or NULL when out of memory. */
-static char *plot_fig_path(const struct plot_fig *fig, const char *suffix,
-			   const char *ext)
+/* DIR/NAME.EXT, or NULL when out of memory. */
+static char *plot_fig_path(const struct plot_fig *fig, const char *ext)
 {
 	const char *dir = fig->c->dir;
-	size_t n = strlen(dir) + strlen(fig->name) + (suffix ? strlen(suffix) : 0)
-		   + strlen(ext) + 4;
+	size_t n = strlen(dir) + strlen(fig->name) + strlen(ext) + 3;
 	char *p = malloc(n);
 	if (p)
-		snprintf(p, n, "%s/%s%s%s.%s", dir, fig->name, suffix ? "_" : "",
-			 suffix ? suffix : "", ext);
+		snprintf(p, n, "%s/%s.%s", dir, fig->name, ext);
 	return p;
 }
 
-/* The name alone, NAME[_SUFFIX].EXT, into buf. */
-static void plot_fig_base(const struct plot_fig *fig, const char *suffix,
-			  const char *ext, char *buf, size_t size)
+/* Open DIR/NAME.EXT for writing. */
+static FILE *plot_fig_open(struct plot_fig *fig, const char *ext,
+			   struct diag *d)
 {
-	snprintf(buf, size, "%s%s%s.%s", fig->name, suffix ? "_" : "",
-		 suffix ? suffix : "", ext);
-}
-
-/* Open DIR/NAME[_SUFFIX].EXT for writing. */
-static FILE *plot_fig_open(struct plot_fig *fig, const char *suffix,
-			   const char *ext, struct diag *d)
-{
-	char *path = plot_fig_path(fig, suffix, ext);
+	char *path = plot_fig_path(fig, ext);
 	if (!path) {
 		diag_set(d, ASG_ENOMEM, "out of memory");
 		return NULL;
@@ -72,25 +62,25 @@ asg_status plot_fig_script(struct plot_fig *fig, double body_in,
 	struct plot_ctx *c = fig->c;
 	double height_in = body_in + plot_fig_key_space(fig);
 	fig->height_in = height_in;
-	fig->gp = plot_fig_open(fig, NULL, "gp", d);
+	fig->gp = plot_fig_open(fig, "gp", d);
 	if (!fig->gp)
 		return d->status;
 	char out[256];
-	plot_fig_base(fig, NULL, plot_format_ext(c->opt->format), out, sizeof out);
+	snprintf(out, sizeof out, "%s.%s", fig->name,
+		 plot_format_ext(c->opt->format));
 	fprintf(fig->gp, "# %s.gp — %s\n# from the database '%s' (asgdsim plot,"
 		" asgdsim " ASGDSIM_VERSION ").\n"
 		"# Remake %s with: gnuplot %s.gp (in this directory).  The"
-		" numbers are in\n# %s*.dat, each headed by the query it comes"
-		" from.\n\n", fig->name, fig->what, c->opt->db_path, out,
+		" numbers are in\n# %s.dat, each block headed by the query it"
+		" comes from.\n\n", fig->name, fig->what, c->opt->db_path, out,
 		fig->name, fig->name);
 	plot_style_write(fig->gp, c->opt->format, height_in, out);
 	return ASG_OK;
 }
 
-FILE *plot_fig_dat(struct plot_fig *fig, const char *suffix,
-		   const char *what, struct diag *d)
+FILE *plot_fig_dat(struct plot_fig *fig, const char *what, struct diag *d)
 {
-	FILE *f = plot_fig_open(fig, suffix, "dat", d);
+	FILE *f = plot_fig_open(fig, "dat", d);
 	if (f)
 		fprintf(f, "# %s — %s (database '%s')\n", fig->name, what,
 			fig->c->opt->db_path);
@@ -148,7 +138,7 @@ asg_status plot_fig_end(struct plot_fig *fig, struct diag *d)
 		return diag_set(d, ASG_EIO, "cannot write '%s/%s.gp'", c->dir,
 				fig->name);
 	char script[256];
-	plot_fig_base(fig, NULL, "gp", script, sizeof script);
+	snprintf(script, sizeof script, "%s.gp", fig->name);
 	const char *program = c->opt->gnuplot ? c->opt->gnuplot : "gnuplot";
 	char *text = NULL;
 	int e = 0;
@@ -163,7 +153,7 @@ asg_status plot_fig_end(struct plot_fig *fig, struct diag *d)
 	if (rc != 0)
 		return diag_set(d, ASG_EINTERNAL, "gnuplot failed on '%s/%s'"
 				" (exit status %d)", c->dir, script, rc);
-	char *path = plot_fig_path(fig, NULL, plot_format_ext(c->opt->format));
+	char *path = plot_fig_path(fig, plot_format_ext(c->opt->format));
 	if (!path)
 		return diag_set(d, ASG_ENOMEM, "out of memory");
 	fprintf(c->out, "%s\n", path);

@@ -209,7 +209,7 @@ static void plot_aoi_script(struct plot_fig *fig, const struct plot_aoi *a)
 	struct plot_range yr = { 0, a->age.hi, 1 };
 	plot_range_round(&yr, 0, NAN);
 	fprintf(gp, "set xlabel 'tick k (run %lld)'\n"
-		"set ylabel 'age of information Δ_{ij}(k) (ticks)'\n"
+		"set ylabel 'age Δ_{ij}(k) (ticks)'\n"
 		"set xrange [%lld:%lld]\n", a->run, a->k0, a->k1);
 	plot_axis_range(gp, "y", &yr);
 	plot_axis_tics(gp, "x", &xr, false);
@@ -254,7 +254,7 @@ asg_status plot_aoi(struct plot_ctx *c, struct diag *d)
 	    (s = plot_aoi_pairs(c, &a, d)) != ASG_OK)
 		return s;
 	plot_aoi_window(&a);
-	FILE *dat = plot_fig_dat(&fig, NULL, "sawtooth vertices of Delta_ij(k)"
+	FILE *dat = plot_fig_dat(&fig, "sawtooth vertices of Delta_ij(k)"
 				 " from the aoi rows, and the mean ages", d);
 	if (!dat)
 		return d->status;

@@ -134,7 +134,7 @@ asg_status plot_bound(struct plot_ctx *c, struct diag *d)
 	plot_range_init(&b.r);
 	plot_fig_init(&fig, c, "bound", "LHS of the bound against its fitted"
 		      " right-hand side, one point per run");
-	FILE *dat = plot_fig_dat(&fig, NULL, "the bound table, one row per run",
+	FILE *dat = plot_fig_dat(&fig, "the bound table, one row per run",
 				 d);
 	if (!dat)
 		return d->status;

@@ -84,7 +84,7 @@ asg_status plot_gradnorm(struct plot_ctx *c, struct diag *d)
 	cv.block = calloc(c->nseries, sizeof *cv.block);
 	if (!cv.block)
 		return diag_set(d, ASG_ENOMEM, "out of memory");
-	FILE *dat = plot_fig_dat(&fig, NULL, "per sweep point and x, the"
+	FILE *dat = plot_fig_dat(&fig, "per sweep point and x, the"
 				 " replications' count, mean, sd and 95% band",
 				 d);
 	if (!dat) {

@@ -107,14 +107,14 @@ static void plot_kappa_script(struct plot_fig *fig, const struct plot_kappa *k)
 		"set xrange [-0.7:%ld.7]\n", k->workers - 1);
 	struct plot_range xr = { 0, (double)(k->workers - 1), 1 };
 	plot_axis_tics(gp, "x", &xr, false);
+	struct plot_range yr = k->all;
 	if (log) {
-		fputs("set yrange [", gp);
-		plot_num(gp, k->mean.lo / 2);
-		fputc(':', gp);
-		plot_num(gp, k->all.hi * 2);
-		fputs("]\n", gp);
+		/* a factor 2 of room both ways; intervals reaching 0 are cut */
+		yr.lo = yr.minpos = k->mean.lo / 2;
+		yr.hi *= 2;
+		plot_axis_range(gp, "y", &yr);
 	}
-	plot_axis_tics(gp, "y", &k->all, log);
+	plot_axis_tics(gp, "y", &yr, log);
 	/* Side by side: the points of a worker spread over 0.7 of a unit. */
 	double step = entries > 1 ? fmin(0.7 / (double)(entries - 1), 0.2) : 0;
 	bool first = true;
@@ -158,7 +158,7 @@ asg_status plot_kappa(struct plot_ctx *c, struct diag *d)
 		return diag_set(d, ASG_ENOMEM, "out of memory");
 	for (size_t i = 0; i < c->nseries; i++)
 		k.block[i] = -1;
-	FILE *dat = plot_fig_dat(&fig, NULL, "kappa_i per sweep point and worker",
+	FILE *dat = plot_fig_dat(&fig, "kappa_i per sweep point and worker",
 				 d);
 	if (!dat) {
 		s = d->status;

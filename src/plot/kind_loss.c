@@ -43,17 +43,20 @@ static bool plot_loss_axis_prepare(struct plot_range *y,
 	return false;
 }
 
-static void plot_loss_axis_write(FILE *gp, const struct plot_range *y,
-				 const struct plot_range *means, bool log)
+/* On a log axis, ymin (a factor 2 below the least mean) is the axis'
+ * bottom, where bands reaching zero are cut; the floor for the clauses. */
+static const char *plot_loss_axis_write(FILE *gp, const struct plot_range *y,
+					const struct plot_range *means, bool log)
 {
 	if (log) {
-		fputs("set yrange [", gp);
+		fputs("ymin = ", gp);
 		plot_num(gp, means->lo / 2);
-		fputs(":*]\n", gp);
+		fputs("\nset yrange [ymin:*]\n", gp);
 	} else {
 		plot_axis_range(gp, "y", y);
 	}
 	plot_axis_tics(gp, "y", y, log);
+	return log ? "ymin" : NULL;
 }
 
 /* The ranges of the loss panel: train and test together. */
@@ -72,7 +75,8 @@ static void plot_loss_ranges(const struct plot_curves *cv, struct plot_range *y,
 }
 
 static void plot_loss_panel_loss(FILE *gp, struct plot_ctx *c,
-				 const struct plot_curves *cv, bool test)
+				 const struct plot_curves *cv, bool test,
+				 const char *floor)
 {
 	bool first = true;
 	for (size_t i = 0; i < c->nseries; i++) {
@@ -80,22 +84,23 @@ static void plot_loss_panel_loss(FILE *gp, struct plot_ctx *c,
 			continue;
 		int lt = (int)i + 1;
 		plot_curves_clause(gp, &first, c, "loss.dat", cv->block[i], 0, lt,
-				   false, NULL);
+				   false, floor);
 		if (test)
 			plot_curves_clause(gp, &first, c, "loss.dat", cv->block[i],
-					   1, lt, true, NULL);
+					   1, lt, true, floor);
 	}
 	fputc('\n', gp);
 }
 
 static void plot_loss_panel_accuracy(FILE *gp, struct plot_ctx *c,
-				     const struct plot_curves *cv)
+				     const struct plot_curves *cv,
+				     const char *floor)
 {
 	bool first = true;
 	for (size_t i = 0; i < c->nseries; i++)
 		if (cv->block[i] >= 0)
 			plot_curves_clause(gp, &first, c, "loss.dat", cv->block[i],
-					   2, (int)i + 1, false, NULL);
+					   2, (int)i + 1, false, floor);
 	fputc('\n', gp);
 }
 
@@ -130,13 +135,12 @@ static void plot_loss_script(struct plot_fig *fig, const struct plot_curves *cv)
 	plot_curves_fill(gp, cv, c->nseries);
 	if (!(p.loss && p.acc)) {
 		fprintf(gp, "set ylabel '%s'\n", p.loss ? "loss" : "test accuracy");
-		if (p.loss) {
-			plot_loss_axis_write(gp, &ly, &lm, llog);
-			plot_loss_panel_loss(gp, c, cv, p.test);
-		} else {
-			plot_loss_axis_write(gp, &ay, &cv->mr[2], alog);
-			plot_loss_panel_accuracy(gp, c, cv);
-		}
+		if (p.loss)
+			plot_loss_panel_loss(gp, c, cv, p.test,
+					     plot_loss_axis_write(gp, &ly, &lm, llog));
+		else
+			plot_loss_panel_accuracy(gp, c, cv, plot_loss_axis_write(
+						 gp, &ay, &cv->mr[2], alog));
 		return;
 	}
 	/* Two panels, one x axis: fixed margins so that they align, the left
@@ -145,13 +149,14 @@ static void plot_loss_script(struct plot_fig *fig, const struct plot_curves *cv)
 	double left = plot_left_margin(chars > chars2 ? chars : chars2);
 	plot_fig_panel(fig, top, 0, 2, left);
 	fputs("set format x ''\nunset xlabel\nset ylabel 'loss'\n", gp);
-	plot_loss_axis_write(gp, &ly, &lm, llog);
-	plot_loss_panel_loss(gp, c, cv, p.test);
+	plot_loss_panel_loss(gp, c, cv, p.test,
+			     plot_loss_axis_write(gp, &ly, &lm, llog));
 	plot_fig_panel(fig, top, 1, 2, left);
 	fprintf(gp, "set format x '%%g'\nset xlabel '%s'\n"
 		"set ylabel 'test accuracy'\n", plot_curves_xlabel(c));
-	plot_loss_axis_write(gp, &ay, &cv->mr[2], alog);
-	plot_loss_panel_accuracy(gp, c, cv);
+	fputs("unset logscale y\nset format y '%g'\n", gp);
+	plot_loss_panel_accuracy(gp, c, cv,
+				 plot_loss_axis_write(gp, &ay, &cv->mr[2], alog));
 }
 
 static asg_status plot_loss_key(struct plot_fig *fig,
@@ -181,7 +186,7 @@ asg_status plot_loss(struct plot_ctx *c, struct diag *d)
 	cv.block = calloc(c->nseries, sizeof *cv.block);
 	if (!cv.block)
 		return diag_set(d, ASG_ENOMEM, "out of memory");
-	FILE *dat = plot_fig_dat(&fig, NULL, "per sweep point and x, the"
+	FILE *dat = plot_fig_dat(&fig, "per sweep point and x, the"
 				 " replications' count, mean, sd and 95% band",
 				 d);
 	if (!dat) {

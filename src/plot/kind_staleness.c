@@ -255,7 +255,7 @@ static void plot_stale_script(struct plot_fig *fig, const struct plot_stale *p)
 	plot_fig_panel(fig, top, 0, 2, left);
 	fprintf(gp, "set xrange [%.6g:%.6g]\n", xr.lo - pad, xr.hi + pad);
 	plot_axis_tics(gp, "x", &xr, false);
-	fputs("set format x ''\nset ylabel 'fraction of gradients'\n", gp);
+	fputs("set format x ''\nset ylabel 'P(staleness = s)'\n", gp);
 	if (log) {
 		fputs("ymin = ", gp);
 		plot_num(gp, p->frac.minpos / 2);
@@ -317,7 +317,7 @@ asg_status plot_staleness(struct plot_ctx *c, struct diag *d)
 	asg_status s = plot_stale_setup(c, &p, d);
 	if (s != ASG_OK)
 		return s;
-	FILE *dat = plot_fig_dat(&fig, NULL, "staleness histogram and CDF per"
+	FILE *dat = plot_fig_dat(&fig, "staleness histogram and CDF per"
 				 " sweep point (and worker group), replications"
 				 " pooled", d);
 	if (!dat)

@@ -4,10 +4,13 @@
  * intervals as bars over virtual time (the timeline table, written with
  * `record.timeline: until(T)` or `all`).
  *
- * The run is the first selected one with timeline rows.  The window is the
- * recorded span; when a worker has more than 40 compute intervals in it
- * (bars would merge), it is cut to 25 mean compute times from the first
- * interval, and the .dat says so.
+ * The run is the first selected one with timeline rows.  The window runs
+ * from the first interval's start to the last one's: intervals are
+ * recorded when they start before the limit T of until(T), so past the
+ * last start the record is incomplete (bars crossing the edge are cut).
+ * When a worker has more than 40 compute intervals in it (bars would
+ * merge), it is cut to 25 mean compute times from the first interval,
+ * and the .dat says so.
  *
  * Data: timeline.dat, a block per kind of interval: worker start end.
  */
@@ -25,7 +28,7 @@ static const char *const plot_timeline_kinds[] = { "compute", "uplink",
 
 static const char plot_timeline_sql[] =
 	"SELECT worker, start, end FROM timeline\n"
-	"WHERE run_id = ?1 AND kind = ?2 AND start < ?3 ORDER BY worker, start";
+	"WHERE run_id = ?1 AND kind = ?2 AND start <= ?3 ORDER BY worker, start";
 
 struct plot_timeline {
 	long long run;            /* the run drawn */
@@ -46,7 +49,7 @@ static asg_status plot_timeline_setup(struct plot_ctx *c, struct plot_timeline *
 {
 	sqlite3_stmt *st = NULL;
 	asg_status s = plot_sql_prepare(c,
-		"SELECT run_id, MIN(start), MAX(end), MAX(worker) + 1,\n"
+		"SELECT run_id, MIN(start), MAX(start), MAX(worker) + 1,\n"
 		"  AVG(CASE WHEN kind = 'compute' THEN end - start END),\n"
 		"  1.0 * SUM(kind = 'compute') / COUNT(DISTINCT worker)\n"
 		"FROM timeline WHERE run_id = (SELECT MIN(run_id) FROM timeline\n"
@@ -165,7 +168,7 @@ asg_status plot_timeline(struct plot_ctx *c, struct diag *d)
 	asg_status s = plot_timeline_setup(c, &tl, d);
 	if (s != ASG_OK)
 		return s;
-	FILE *dat = plot_fig_dat(&fig, NULL, "intervals of the timeline table",
+	FILE *dat = plot_fig_dat(&fig, "intervals of the timeline table",
 				 d);
 	if (!dat)
 		return d->status;

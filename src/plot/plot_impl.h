@@ -26,7 +26,6 @@ struct plot_series {
 	                       workers: runs sharing it are pooled */
 	char *label;        /* legend text: the sweep values */
 	char *runs;         /* its run ids, "1 2 5" */
-	int nruns;          /* how many */
 };
 
 struct plot_ctx {
@@ -41,8 +40,11 @@ struct plot_ctx {
 	FILE *err;                       /* notes and gnuplot's messages */
 };
 
-/* Width of a one-column figure (inches). */
+/* Width of a one-column figure; height of a one-panel figure without its
+ * key, of a two-panel one (inches). */
 #define PLOT_WIDTH_IN 3.5
+#define PLOT_BODY_IN 2.0
+#define PLOT_BODY2_IN 3.0
 
 /* An entry of a figure's key: a sample in a curve's style, a title. */
 struct plot_key_entry {
@@ -134,10 +136,9 @@ void plot_fig_panel(struct plot_fig *fig, double top, int i, int n,
 /* Free the key's entries. */
 void plot_fig_key_release(struct plot_fig *fig);
 
-/* Open DIR/NAME.dat (suffix NULL) or DIR/NAME_SUFFIX.dat for writing,
- * with a first comment line saying what it holds. */
-FILE *plot_fig_dat(struct plot_fig *fig, const char *suffix,
-		   const char *what, struct diag *d);
+/* Open DIR/NAME.dat for writing, with a first comment line saying what
+ * it holds; NULL with a message on failure. */
+FILE *plot_fig_dat(struct plot_fig *fig, const char *what, struct diag *d);
 
 /* Write an SQL query as comment lines of a .dat, one line of the query
  * a line. */
@@ -174,8 +175,9 @@ void plot_gp_next(FILE *gp, bool *first);
 /* A number in a .dat or .gp: %.15g, or NaN. */
 void plot_num(FILE *f, double v);
 
-/* Tics of an axis ("x", "y", "y2") for the range r: a round step giving
- * four to eight tics on a linear axis, decades on a log one. */
+/* Tics of an axis ("x", "y") for the range r: a round step giving four to
+ * eight tics on a linear axis (fewer along x when the labels would touch),
+ * decades on a log one, 1-2-5 within two decades. */
 void plot_axis_tics(FILE *gp, const char *axis, const struct plot_range *r,
 		    bool log);
 
@@ -196,11 +198,6 @@ double plot_left_margin(size_t chars);
 
 /* Whether r, all positive, spans enough decades for a log axis. */
 bool plot_range_wants_log(const struct plot_range *r, double ratio);
-
-/* Height (inches) of a one-panel figure without its key, of a two-panel
- * one. */
-#define PLOT_BODY_IN 2.0
-#define PLOT_BODY2_IN 3.0
 
 /* --- statistics (stats.c) --- */
 
@@ -227,8 +224,9 @@ void plot_ci95(long n, double mean, double var, double *sd, double *lo,
 
 /*
  * Curves of evals values: src is a SELECT giving run_id, k, t and y1..yN
- * (N = nmetrics) of the runs of series ?1 (PLOT_SERIES_RUNS).  Per series, the values are pooled at common x: the
- * tick k, or a bin of a grid over virtual time; one row per x:
+ * (N = nmetrics) of the runs of series ?1 (PLOT_SERIES_RUNS).  Per series,
+ * the values are pooled at common x, the tick k or a point of a grid over
+ * virtual time; one row per x:
  *   t k  then per metric  n mean sd lo hi
  * (columns 1, 2, then 3 + 5 m ...).  block[s] is the index of series s in
  * the .dat, -1 when it has no row; yr[m] the range of metric m's means and

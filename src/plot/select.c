@@ -253,7 +253,6 @@ static asg_status plot_series_add_run(struct plot_series *s, long long id)
 		return ASG_ENOMEM;
 	snprintf(r + n, 24, "%s%lld", n ? " " : "", id);
 	s->runs = r;
-	s->nruns++;
 	return ASG_OK;
 }
 
