@@ -511,32 +511,33 @@ struct report_case {
 	const char *protocol;  /* protocol */
 	const char *status;    /* end status, NULL: left running */
 	uint64_t ticks;        /* updates */
-	double vtime, stale, loss, gnorm2;
+	double vtime, stale, loss, gnorm2, acc;
 };
 
 static const struct report_case report_cases[] = {
-	{ 0, 0, "async", "done", 100, 10.0, 1.5, 0.5, 0.02 },
-	{ 0, 1, "async", "done", 110, 12.0, 2.0, 0.6, NAN },
-	{ 0, 2, "async", "done", 120, 14.0, 2.5, 0.7, 0.0125 },
-	{ 1, 0, "sync", "diverged", 30000, 1234.5, 0.0, INFINITY, NAN },
-	{ 1, 1, "sync", NULL, 0, 0, 0, 0, 0 },
+	{ 0, 0, "async", "done", 100, 10.0, 1.5, 0.5, 0.02, 0.8 },
+	{ 0, 1, "async", "done", 110, 12.0, 2.0, 0.6, NAN, 0.9 },
+	{ 0, 2, "async", "done", 120, 14.0, 2.5, 0.7, 0.0125, 1.0 },
+	{ 1, 0, "sync", "diverged", 30000, 1234.5, 0.0, INFINITY, NAN, NAN },
+	{ 1, 1, "sync", NULL, 0, 0, 0, 0, 0, 0 },
 };
 
 /* Point 0: vtime 10, 12, 14 -> 12 +- t(0.975, 2) * 2 / sqrt(3) = 4.968;
- * stale 1.5, 2, 2.5 -> 2 +- 1.242; loss 0.5, 0.6, 0.7 -> 0.6 +- 0.2484.
+ * stale 1.5, 2, 2.5 -> 2 +- 1.242; loss 0.5, 0.6, 0.7 -> 0.6 +- 0.2484;
+ * accuracy 0.8, 0.9, 1 -> 0.9 +- 0.2484.
  * Point 1 pools its diverged run alone (the other is running). */
 static const char report_expected[] =
-	"run  pt  rep  seed  protocol  workers  status    ticks  grads   vtime  ticks/vs  stale  loss  gnorm2  wall_s\n"
-	"  1   0    0     1  async           3  done        100    120      10        10    1.5   0.5    0.02    0.25\n"
-	"  2   0    1     2  async           3  done        110    120      12     9.167      2   0.6       -    0.25\n"
-	"  3   0    2     3  async           3  done        120    120      14     8.571    2.5   0.7  0.0125    0.25\n"
-	"  4   1    0     1  sync            3  diverged  30000    120  1234.5      24.3      0   inf       -    0.25\n"
-	"  5   1    1     2  sync            3  running       -      -       -         -      -     -       -       -\n"
+	"run  pt  rep  seed  protocol  workers  status    ticks  grads   vtime  ticks/vs  stale  loss  acc  gnorm2  wall_s\n"
+	"  1   0    0     1  async           3  done        100    120      10        10    1.5   0.5  0.8    0.02    0.25\n"
+	"  2   0    1     2  async           3  done        110    120      12     9.167      2   0.6  0.9       -    0.25\n"
+	"  3   0    2     3  async           3  done        120    120      14     8.571    2.5   0.7    1  0.0125    0.25\n"
+	"  4   1    0     1  sync            3  diverged  30000    120  1234.5      24.3      0   inf    -       -    0.25\n"
+	"  5   1    1     2  sync            3  running       -      -       -         -      -     -    -       -       -\n"
 	"\n"
 	"per point, over finished runs: mean +- 95% confidence half-width (student t)\n"
-	"pt  n  protocol  workers    vtime     stale         loss  sweep\n"
-	" 0  3  async           3  12 +- 5  2 +- 1.2  0.6 +- 0.25  {}\n"
-	" 1  1  sync            3   1234.5         0          inf  {}\n";
+	"pt  n  protocol  workers    vtime     stale         loss          acc  sweep\n"
+	" 0  3  async           3  12 +- 5  2 +- 1.2  0.6 +- 0.25  0.9 +- 0.25  {}\n"
+	" 1  1  sync            3   1234.5         0          inf            -  {}\n";
 
 static void make_report_db(const char *path)
 {
@@ -556,6 +557,7 @@ static void make_report_db(const char *path)
 		res.mean_staleness = rc->stale;
 		res.final_loss = rc->loss;
 		res.final_grad_norm2 = rc->gnorm2;
+		res.test_accuracy = rc->acc;
 		assert_int_equal(recorder_run_end(r, &res), ASG_OK);
 	}
 	recorder_close(r);
@@ -629,7 +631,7 @@ static void test_report_empty_database(void **state)
 	assert_int_equal(report_print(path, out, &d), ASG_OK);
 	fclose(out);
 	assert_string_equal(text, "run  pt  rep  seed  protocol  workers  status"
-			    "  ticks  grads  vtime  ticks/vs  stale  loss  gnorm2"
+			    "  ticks  grads  vtime  ticks/vs  stale  loss  acc  gnorm2"
 			    "  wall_s\n");
 	free(text);
 	db_remove(path);

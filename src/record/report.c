@@ -161,33 +161,34 @@ static void report_table_release(struct report_table *t)
 enum report_col {
 	COL_RUN, COL_POINT, COL_REP, COL_SEED, COL_PROTOCOL, COL_WORKERS,
 	COL_STATUS, COL_TICKS, COL_GRADS, COL_VTIME, COL_RATE, COL_STALE,
-	COL_LOSS, COL_GNORM2, COL_WALL, COL_NRUN
+	COL_LOSS, COL_ACC, COL_GNORM2, COL_WALL, COL_NRUN
 };
 
 static const char *const report_run_heads[COL_NRUN] = {
 	"run", "pt", "rep", "seed", "protocol", "workers", "status", "ticks",
-	"grads", "vtime", "ticks/vs", "stale", "loss", "gnorm2", "wall_s",
+	"grads", "vtime", "ticks/vs", "stale", "loss", "acc", "gnorm2", "wall_s",
 };
 
 /* How each column is aligned ('l', 'r') and formatted: 'i' integer,
  * 'u' unsigned 64-bit integer, 's' text, a digit: real with that many
  * significant digits. */
-static const char report_run_align[COL_NRUN + 1] = "rrrrlrlrrrrrrrr";
-static const char report_run_kind[COL_NRUN + 1] = "iiiusisii644643";
+static const char report_run_align[COL_NRUN + 1] = "rrrrlrlrrrrrrrrr";
+static const char report_run_kind[COL_NRUN + 1] = "iiiusisii6446443";
 
 static const char report_runs_sql[] =
 	"SELECT run_id, point_index, replication, seed, protocol, workers,"
 	" status, updates, gradients, virtual_time, NULL, mean_staleness,"
-	" final_loss, final_grad_norm2, wall_seconds,"
+	" final_loss, test_accuracy, final_grad_norm2, wall_seconds,"
 	" scenario, point, model FROM runs ORDER BY run_id";
 
 enum { SQL_SCENARIO = COL_NRUN, SQL_SWEEP, SQL_MODEL };
 
 /* The figures a run adds to its point's summary. */
-enum report_stat { STAT_VTIME, STAT_STALE, STAT_LOSS, STAT_N };
+enum report_stat { STAT_VTIME, STAT_STALE, STAT_LOSS, STAT_ACC, STAT_N };
 
-static const int report_stat_col[STAT_N] = { COL_VTIME, COL_STALE, COL_LOSS };
-static const int report_stat_digits[STAT_N] = { 6, 4, 6 };
+static const int report_stat_col[STAT_N] = { COL_VTIME, COL_STALE, COL_LOSS,
+					     COL_ACC };
+static const int report_stat_digits[STAT_N] = { 6, 4, 6, 4 };
 
 struct report_run {
 	char *key;              /* its point: the fields that define it */
@@ -361,10 +362,10 @@ static char *report_stat_cell(const struct report_group *g,
 }
 
 static const char *const report_point_heads[] = {
-	"pt", "n", "protocol", "workers", "vtime", "stale", "loss", "sweep",
+	"pt", "n", "protocol", "workers", "vtime", "stale", "loss", "acc", "sweep",
 };
 
-static const char report_point_align[] = "rrlrrrrl";
+static const char report_point_align[] = "rrlrrrrrl";
 
 /* One summary row for point g. */
 static asg_status report_point_row(struct report_table *pt,
@@ -383,11 +384,11 @@ static asg_status report_point_row(struct report_table *pt,
 	for (int i = 0; i < STAT_N; i++)
 		cell[4 + i] = report_stat_cell(g, runs, i);
 	const char *sweep = runs[g->first].sweep;
-	cell[7] = report_strf("%s", sweep ? sweep : "-");
+	cell[4 + STAT_N] = report_strf("%s", sweep ? sweep : "-");
 	for (int c = 0; c < 4; c++)
 		if (!cell[c])
 			return ASG_ENOMEM;
-	return cell[7] ? ASG_OK : ASG_ENOMEM;
+	return cell[4 + STAT_N] ? ASG_OK : ASG_ENOMEM;
 }
 
 static size_t report_pooled(const struct report_group *g,
@@ -433,7 +434,7 @@ static asg_status report_points(const struct report_table *rt,
 {
 	struct report_group *groups = NULL;
 	size_t *members = NULL, ngroups = 0;
-	struct report_table pt = { 8, report_point_heads, report_point_align,
+	struct report_table pt = { 5 + STAT_N, report_point_heads, report_point_align,
 				   0, 0, NULL };
 	if (rt->nrows == 0)
 		return ASG_OK;
