@@ -1,11 +1,12 @@
 #!/bin/sh
 # deps.sh — install the Debian packages asgdsim needs, if any is missing.
 # Used by main.sh and test.sh; safe to run again (does nothing then).
+# fonts-urw-base35 gives the figures their serif (Nimbus Roman, a Times).
 set -eu
 
 packages="build-essential cmake pkg-config libgsl-dev libsqlite3-dev
 libopenblas-dev libfyaml-dev libcmocka-dev zlib1g-dev gnuplot-nox sqlite3
-libglpk-dev libopenmpi-dev openmpi-bin"
+libglpk-dev libopenmpi-dev openmpi-bin fonts-urw-base35"
 
 missing=""
 for p in $packages; do
