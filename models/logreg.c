@@ -10,30 +10,15 @@
  * evaluate() reports the mean logistic loss and the accuracy of predicting
  * 1 exactly when a . x > 0.
  *
- * Rows are processed in chunks of CHUNK: a batch's rows are gathered into
- * the workspace (CHUNK x d at most) and z = A_c x, g += A_c^T r are two
- * cblas_dgemv; the full gradient runs the same dgemv on the rows of the
- * dataset in place, so its workspace is CHUNK residuals whatever N.
- * A full batch 0 .. N-1 therefore gives the full gradient bit for bit.
- * Workspace: for a batch, [rows c x d][labels c][residuals c] with
- * c = min(b, CHUNK); for the full gradient and evaluation, [residuals CHUNK].
+ * The rows are walked in chunks by the loops of linear.h; this file gives
+ * the chunk: the residual and the loss of c rows.
  */
-#include "model.h"
+#include "linear.h"
 
-#include <assert.h>
 #include <math.h>
 #include <stdbool.h>
 #include <string.h>
 #include <cblas.h>
-
-#define CHUNK 256
-
-static size_t logreg_workspace_size(const struct model *m, size_t batch)
-{
-	size_t c = batch < CHUNK ? batch : CHUNK;
-	size_t need = c * (m->dim + 2);
-	return need > CHUNK ? need : CHUNK;
-}
 
 static void logreg_init_params(const struct model *m, double *x, gsl_rng *rng)
 {
@@ -75,50 +60,17 @@ static double logreg_chunk(const struct model *m, const double *x,
 	return sum;
 }
 
-/* g <- g / n + l2 x; returns sum / n + (l2/2) ||x||^2. */
-static double logreg_finish(const struct model *m, const double *x,
-			    double sum, size_t n, double *g)
-{
-	int d = (int)m->dim;
-	if (g) {
-		cblas_dscal(d, 1.0 / (double)n, g, 1);
-		cblas_daxpy(d, m->l2, x, 1, g, 1);
-	}
-	return sum / (double)n + 0.5 * m->l2 * cblas_ddot(d, x, 1, x, 1);
-}
-
 static double logreg_batch_grad(const struct model *m, const double *x,
 				const size_t *idx, size_t b, double *g,
 				double *work)
 {
-	assert(b > 0);
-	const struct dataset *ds = m->data;
-	size_t d = m->dim, cap = b < CHUNK ? b : CHUNK;
-	double *rows = work, *y = work + cap * d, *r = y + cap;
-	double sum = 0.0;
-	for (size_t s = 0; s < b; s += cap) {
-		size_t c = b - s < cap ? b - s : cap;
-		for (size_t i = 0; i < c; i++) {
-			memcpy(rows + i * d, ds->x + idx[s + i] * d, d * sizeof *rows);
-			y[i] = ds->y[idx[s + i]];
-		}
-		sum += logreg_chunk(m, x, rows, y, c, r, g, s ? 1.0 : 0.0);
-	}
-	return logreg_finish(m, x, sum, b, g);
+	return linear_batch_grad(m, x, idx, b, g, work, logreg_chunk);
 }
 
 static double logreg_full_grad(const struct model *m, const double *x,
 			       double *g, double *work)
 {
-	const struct dataset *ds = m->data;
-	size_t n = ds->n, d = m->dim;
-	double sum = 0.0;
-	for (size_t s = 0; s < n; s += CHUNK) {
-		size_t c = n - s < CHUNK ? n - s : CHUNK;
-		sum += logreg_chunk(m, x, ds->x + s * d, ds->y + s, c, work, g,
-				    s ? 1.0 : 0.0);
-	}
-	return logreg_finish(m, x, sum, n, g);
+	return linear_full_grad(m, x, g, work, logreg_chunk);
 }
 
 static void logreg_evaluate(const struct model *m, const double *x,
@@ -128,8 +80,8 @@ static void logreg_evaluate(const struct model *m, const double *x,
 	int d = (int)m->dim;
 	double sum = 0.0;
 	size_t right = 0;
-	for (size_t s = 0; s < n; s += CHUNK) {
-		size_t c = n - s < CHUNK ? n - s : CHUNK;
+	for (size_t s = 0; s < n; s += LINEAR_CHUNK) {
+		size_t c = n - s < LINEAR_CHUNK ? n - s : LINEAR_CHUNK;
 		cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)c, d, 1.0,
 			    X + s * m->dim, d, x, 1, 0.0, work, 1);
 		for (size_t i = 0; i < c; i++) {
@@ -146,7 +98,7 @@ static void logreg_evaluate(const struct model *m, const double *x,
 const struct model_ops model_logreg_ops = {
 	.name = "logreg",
 	.task = TASK_BINARY,
-	.workspace_size = logreg_workspace_size,
+	.workspace_size = linear_workspace_size,
 	.init_params = logreg_init_params,
 	.batch_grad = logreg_batch_grad,
 	.full_grad = logreg_full_grad,
