@@ -47,8 +47,10 @@ struct merge_job {
 static int merge_parse(int argc, char **argv, struct merge_job *job)
 {
 	job->in = calloc((size_t)argc + 1, sizeof *job->in);
-	if (!job->in)
-		return cli_usage_error("out of memory");
+	if (!job->in) {
+		fputs("asgdsim: out of memory\n", stderr);
+		return 1;
+	}
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -87,8 +89,10 @@ static int merge_read(struct merge_job *job)
 	struct diag d;
 	diag_init(&d);
 	job->in_runs = calloc(job->nin, sizeof *job->in_runs);
-	if (!job->in_runs)
-		return cli_usage_error("out of memory");
+	if (!job->in_runs) {
+		fputs("asgdsim: out of memory\n", stderr);
+		return 1;
+	}
 	if (resume_list_read(&job->out_runs, job->out, &d) != ASG_OK)
 		return cli_fail(&d);
 	for (size_t i = 0; i < job->nin; i++) {
