@@ -2,9 +2,8 @@
 # examples.sh — remake the example figures of the README, docs/figures/*.png,
 # one per kind of `asgdsim plot`:
 #   - loss, gradnorm, staleness, kappa, timeline: the default scenario
-#     (scenarios/default.yaml) with 5 replications instead of 2, the losses
-#     and the full gradient every 50 ticks instead of 500, and the first 4
-#     virtual seconds of worker activity recorded;
+#     (scenarios/default.yaml) with 5 replications instead of 2 and the
+#     first 4 virtual seconds of worker activity recorded;
 #   - aoi, bound: Redder et al.'s DASGD scenario
 #     (scenarios/redder-dasgd-quadratic.yaml), its bound fitted by
 #     `asgdsim bound`.
@@ -16,8 +15,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 "$asg" run scenarios/default.yaml -o "$tmp/default.db" --quiet \
-	--set replications=5 --set 'record.eval=every(50)' \
-	--set 'record.full_grad=every(50)' --set 'record.timeline=until(4)'
+	--set replications=5 --set 'record.timeline=until(4)'
 "$asg" plot "$tmp/default.db" loss gradnorm staleness kappa timeline -o "$tmp/fig"
 
 "$asg" run scenarios/redder-dasgd-quadratic.yaml -o "$tmp/dasgd.db" --quiet
