@@ -228,6 +228,22 @@ asg_status plot_curves_write(struct plot_ctx *c, struct plot_curves *cv,
 	return s;
 }
 
+asg_status plot_curves_dat(struct plot_ctx *c, struct plot_curves *cv,
+			   struct plot_fig *fig, struct diag *d)
+{
+	cv->block = calloc(c->nseries, sizeof *cv->block);
+	if (!cv->block)
+		return diag_set(d, ASG_ENOMEM, "out of memory");
+	FILE *dat = plot_fig_dat(fig, "per sweep point and x, the"
+				 " replications' count, mean, sd and 95% band",
+				 d);
+	if (!dat)
+		return d->status;
+	asg_status s = plot_curves_write(c, cv, dat, d);
+	asg_status closed = plot_dat_close(fig, dat, d);
+	return s != ASG_OK ? s : closed;
+}
+
 void plot_curves_clause(FILE *gp, bool *first, const struct plot_ctx *c,
 			const char *dat, int block, int metric, int lt,
 			bool dashed, const char *floor_var)

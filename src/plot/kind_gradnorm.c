@@ -81,19 +81,8 @@ asg_status plot_gradnorm(struct plot_ctx *c, struct diag *d)
 	asg_status s;
 	plot_fig_init(&fig, c, "gradnorm", "squared norm of the full gradient"
 		      " and its running mean (the LHS of the bound)");
-	cv.block = calloc(c->nseries, sizeof *cv.block);
-	if (!cv.block)
-		return diag_set(d, ASG_ENOMEM, "out of memory");
-	FILE *dat = plot_fig_dat(&fig, "per sweep point and x, the"
-				 " replications' count, mean, sd and 95% band",
-				 d);
-	if (!dat) {
-		s = d->status;
-		goto out_free;
-	}
-	s = plot_curves_write(c, &cv, dat, d);
-	asg_status sc = plot_dat_close(&fig, dat, d);
-	if (s != ASG_OK || (s = sc) != ASG_OK)
+	s = plot_curves_dat(c, &cv, &fig, d);
+	if (s != ASG_OK)
 		goto out_free;
 	if (!(cv.mr[0].minpos < HUGE_VAL)) {
 		s = diag_set(d, ASG_EINPUT, "cannot plot gradnorm from '%s': no"

@@ -245,6 +245,11 @@ struct plot_curves {
 asg_status plot_curves_write(struct plot_ctx *c, struct plot_curves *cv,
 			     FILE *dat, struct diag *d);
 
+/* Allocate cv->block (the caller frees it, also on failure), then write
+ * the curves into the figure's .dat and close it. */
+asg_status plot_curves_dat(struct plot_ctx *c, struct plot_curves *cv,
+			   struct plot_fig *fig, struct diag *d);
+
 /*
  * Append to a plot command the band and the mean line of one metric of
  * block `block` of dat, in linetype lt, dashed or not.  floor_var names a
