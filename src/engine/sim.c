@@ -375,8 +375,10 @@ static bool sim_past_time_limit(const struct sim *s, double t)
 asg_status sim_run(struct sim *s, struct diag *d)
 {
 	asg_status st = s->proto->setup(s, d);
-	if (st != ASG_OK)
+	if (st != ASG_OK) {
+		sim_fail(s, st);
 		return st;
+	}
 	sim_evaluate_if_due(s);   /* the starting point, k = 0 */
 	struct event ev;
 	while (s->outcome == SIM_RUNNING) {

@@ -462,6 +462,21 @@ static asg_status validate_blocks(const struct yaml_node *n, struct scenario *sc
 	return ASG_OK;
 }
 
+/* dasgd on synthetic data: at least one coordinate per agent, reported at
+ * data.features (or at workers when the default is too small). */
+static asg_status validate_agents_fit(const struct yaml_node *root,
+				      const struct scenario *sc, struct diag *d)
+{
+	if (sc->protocol.kind != PROTOCOL_DASGD || sc->model.kind == MODEL_NONE ||
+	    sc->data.kind != DATA_SYNTHETIC || sc->data.features >= sc->nworkers)
+		return ASG_OK;
+	const struct yaml_node *data = yaml_get(root, "data");
+	const struct yaml_node *at = data ? yaml_get(data, "features") : NULL;
+	return yaml_fail(d, at ? at : yaml_get(root, "workers"),
+			 "dasgd needs a coordinate per agent: %ld features for "
+			 "%ld agents", sc->data.features, sc->nworkers);
+}
+
 /* ---- workers --------------------------------------------------------------- */
 
 static asg_status validate_group(const struct yaml_node *n, size_t i,
@@ -733,6 +748,7 @@ asg_status validate_scenario(const struct yaml_node *root, const char *path,
 	    (s = validate_workers(root, sc, d)) ||
 	    (yaml_get(root, "protocol") &&
 	     (s = validate_blocks(yaml_get(root, "protocol"), sc, d))) ||
+	    (s = validate_agents_fit(root, sc, d)) ||
 	    (s = validate_network(root, sc->protocol.kind, sc->nworkers,
 				  &sc->network, d)) ||
 	    (s = validate_record(root, sc->model.kind, &sc->record, d)))
