@@ -246,7 +246,9 @@ static void bound_check(struct bound_result *res)
 	}
 }
 
-/* Least squares of log LHS on log T3 over the usable runs with both > 0. */
+/* Least squares of log LHS on log T3 over the usable runs with both > 0;
+ * only from 3 runs on, with distinct T3, so that the slope comes with its
+ * standard error (two runs of nearly equal T3 give any slope at all). */
 static asg_status bound_slope(struct bound_result *res)
 {
 	struct bound_fit *fit = &res->fit;
@@ -269,13 +271,13 @@ static asg_status bound_slope(struct bound_result *res)
 	bool spread = false;
 	for (size_t i = 1; i < m; i++)
 		spread = spread || x[i] != x[0];
-	if (spread) {
+	if (spread && m >= 3) {
 		double c0, c1, cov00, cov01, cov11, sumsq;
 		gsl_fit_linear(x, 1, y, 1, m, &c0, &c1, &cov00, &cov01, &cov11,
 			       &sumsq);
 		fit->slope = c1;
 		fit->intercept = c0;
-		fit->slope_se = m >= 3 ? sqrt(cov11) : NAN;
+		fit->slope_se = sqrt(cov11);
 		fit->slope_runs = m;
 	}
 	free(x);

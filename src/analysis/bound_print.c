@@ -73,7 +73,7 @@ void bound_verdict(const struct bound_result *res, char *buf, size_t size)
 		bound_cat(buf, size, &len, "; LHS ~ %s^%.3g over %zu runs",
 			  bound_t3_name(res), f->slope, f->slope_runs);
 	else
-		bound_cat(buf, size, &len, "; no slope (fewer than 2 runs with distinct %s > 0)",
+		bound_cat(buf, size, &len, "; no slope (fewer than 3 runs with %s > 0, or all equal)",
 			  bound_t3_name(res));
 }
 
