@@ -551,9 +551,10 @@ static void test_rows_replaced(void **state)
 	tdb_close(&t);
 }
 
-/* Three points of two runs, their run ids interleaved: within each point
- * the first run (in run_id order) fits and the second is held out; with
- * --holdout 0 every run fits. */
+/* Three points of two runs, their run ids interleaved: within point p
+ * (p-th in order) the run at position w in run_id order is held out when
+ * w + p is odd — the held-out runs take turns across replications, which
+ * share their random streams; with --holdout 0 every run fits. */
 static void test_split_by_point(void **state)
 {
 	static const int point_of[6] = { 2, 0, 1, 0, 2, 1 };
@@ -567,8 +568,9 @@ static void test_split_by_point(void **state)
 	}
 	struct bound_result res;
 	analyse_all(&t, &res);
-	static const int role[6] = { BOUND_FIT, BOUND_FIT, BOUND_FIT,
-				     BOUND_HELD_OUT, BOUND_HELD_OUT, BOUND_HELD_OUT };
+	/* point 0: runs 2, 4; point 1: runs 3, 6; point 2: runs 1, 5 */
+	static const int role[6] = { BOUND_FIT, BOUND_FIT, BOUND_HELD_OUT,
+				     BOUND_HELD_OUT, BOUND_HELD_OUT, BOUND_FIT };
 	for (int r = 0; r < 6; r++)
 		assert_int_equal(find_run(&res, r + 1)->role, role[r]);
 	bound_result_release(&res);

@@ -3,10 +3,12 @@
  * the log-log slope (bound.h).
  *
  * Split: the usable runs (every term known) are listed by sweep point,
- * then run_id; the run at position q is held out when
- * floor((q+1)F) > floor(qF).  With F = 1/2 that is every odd position:
- * within a point of an even number of runs, the runs of odd index in
- * run_id order; points of one run alternate between fit and held out.
+ * then run_id; the run at position w within the p-th point is held out
+ * when floor((w+p+1)F) > floor((w+p)F).  With F = 1/2: within a point
+ * every second run, starting with the second run at even points and the
+ * first at odd ones; points of one run alternate.  Replication r shares
+ * its random streams across the points of a sweep (common random
+ * numbers), so the held-out runs must not all be one replication.
  *
  * The linear program, over the fitting runs r with LHS_r > 0 (a run with
  * LHS = 0 satisfies every C >= 0):
@@ -87,8 +89,14 @@ static asg_status bound_split(struct bound_result *res)
 							 res->run[i].run_id, i };
 	qsort(slot, m, sizeof *slot, bound_cmp_slot);
 	double f = res->holdout;
+	size_t within = 0;   /* position of slot q within its sweep point */
+	size_t point = 0;    /* ordinal of that point among the usable ones */
 	for (size_t q = 0; q < m; q++) {
-		bool held = floor((double)(q + 1) * f) > floor((double)q * f);
+		bool same = q && slot[q].group == slot[q - 1].group;
+		within = same ? within + 1 : 0;
+		point += q && !same;
+		double at = (double)(within + point);
+		bool held = floor((at + 1) * f) > floor(at * f);
 		res->run[slot[q].at].role = held ? BOUND_HELD_OUT : BOUND_FIT;
 		if (held)
 			res->fit.held_runs++;

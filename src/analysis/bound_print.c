@@ -226,7 +226,7 @@ void bound_print_text(const struct bound_result *res, FILE *out)
 	bound_print_notes(res, out);
 	fprintf(out, "fit: C >= 0 minimising the sum over fitting runs of RHS/LHS with LHS <= RHS on each (GLPK); runs by sweep point then run_id, ");
 	if (res->holdout == 0.5)
-		fprintf(out, "every second one held out\n");
+		fprintf(out, "every second one held out, in turns across points\n");
 	else if (res->holdout == 0)
 		fprintf(out, "none held out\n");
 	else
