@@ -98,7 +98,10 @@ static bool yaml_emit_plain_ok(const char *s, size_t len)
 	return true;
 }
 
-static void yaml_emit_quoted(struct yaml_buf *b, const char *s, size_t len)
+/* s between double quotes, with \" \\ \n \t escaped and any other control
+ * character written by control_fmt (YAML \xHH, JSON \u00hh). */
+static void yaml_buf_escaped(struct yaml_buf *b, const char *s, size_t len,
+			     const char *control_fmt)
 {
 	yaml_buf_put(b, "\"", 1);
 	for (size_t i = 0; i < len; i++) {
@@ -113,13 +116,18 @@ static void yaml_emit_quoted(struct yaml_buf *b, const char *s, size_t len)
 		} else if (c == '\t') {
 			yaml_buf_put(b, "\\t", 2);
 		} else if (c < 0x20 || c == 0x7f) {
-			snprintf(esc, sizeof esc, "\\x%02X", c);
+			snprintf(esc, sizeof esc, control_fmt, c);
 			yaml_buf_puts(b, esc);
 		} else {
 			yaml_buf_put(b, s + i, 1);
 		}
 	}
 	yaml_buf_put(b, "\"", 1);
+}
+
+static void yaml_emit_quoted(struct yaml_buf *b, const char *s, size_t len)
+{
+	yaml_buf_escaped(b, s, len, "\\x%02X");
 }
 
 static void yaml_emit_scalar(struct yaml_buf *b, const struct yaml_node *n)
@@ -204,26 +212,7 @@ char *yaml_emit(const struct yaml_node *root)
 
 void yaml_buf_json_string(struct yaml_buf *b, const char *s, size_t len)
 {
-	yaml_buf_put(b, "\"", 1);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		char esc[8];
-		if (c == '"' || c == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)c;
-			yaml_buf_put(b, esc, 2);
-		} else if (c == '\n') {
-			yaml_buf_put(b, "\\n", 2);
-		} else if (c == '\t') {
-			yaml_buf_put(b, "\\t", 2);
-		} else if (c < 0x20 || c == 0x7f) {
-			snprintf(esc, sizeof esc, "\\u%04x", c);
-			yaml_buf_puts(b, esc);
-		} else {
-			yaml_buf_put(b, s + i, 1);
-		}
-	}
-	yaml_buf_put(b, "\"", 1);
+	yaml_buf_escaped(b, s, len, "\\u%04x");
 }
 
 /* True when s is a JSON number as written: -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)? */
