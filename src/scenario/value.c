@@ -108,15 +108,17 @@ static enum value_parse value_parse_integer(const char *s, size_t len,
 	return VALUE_OK;
 }
 
-asg_status value_long(const struct yaml_node *n, const char *key, long *out,
-		      struct diag *d)
+/* The sign and magnitude of an integer scalar; a located error if n is not
+ * one or does not fit in 64 bits. */
+static asg_status value_integer(const struct yaml_node *n, const char *key,
+				bool *neg, unsigned long long *mag,
+				struct diag *d)
 {
-	bool neg = false;
-	unsigned long long mag = 0;
-
+	*neg = false;
+	*mag = 0;
 	if (n->kind != YAML_SCALAR)
 		return value_expected(n, key, "an integer", d);
-	switch (value_parse_integer(n->text, n->len, &neg, &mag)) {
+	switch (value_parse_integer(n->text, n->len, neg, mag)) {
 	case VALUE_NOT_NUMBER:
 		return value_expected(n, key, "an integer", d);
 	case VALUE_RANGE:
@@ -124,6 +126,17 @@ asg_status value_long(const struct yaml_node *n, const char *key, long *out,
 	case VALUE_OK:
 		break;
 	}
+	return ASG_OK;
+}
+
+asg_status value_long(const struct yaml_node *n, const char *key, long *out,
+		      struct diag *d)
+{
+	bool neg;
+	unsigned long long mag;
+	asg_status s = value_integer(n, key, &neg, &mag, d);
+	if (s != ASG_OK)
+		return s;
 	if (mag > (unsigned long long)LONG_MAX + (neg ? 1u : 0u))
 		return value_overflow(n, key, d);
 	*out = neg ? (long)(0 - mag) : (long)mag;
@@ -133,19 +146,11 @@ asg_status value_long(const struct yaml_node *n, const char *key, long *out,
 asg_status value_u64(const struct yaml_node *n, const char *key,
 		     uint64_t *out, struct diag *d)
 {
-	bool neg = false;
-	unsigned long long mag = 0;
-
-	if (n->kind != YAML_SCALAR)
-		return value_expected(n, key, "an integer", d);
-	switch (value_parse_integer(n->text, n->len, &neg, &mag)) {
-	case VALUE_NOT_NUMBER:
-		return value_expected(n, key, "an integer", d);
-	case VALUE_RANGE:
-		return value_overflow(n, key, d);
-	case VALUE_OK:
-		break;
-	}
+	bool neg;
+	unsigned long long mag;
+	asg_status s = value_integer(n, key, &neg, &mag, d);
+	if (s != ASG_OK)
+		return s;
 	if (neg && mag > 0)
 		return value_out_of_range(n, key, ">= 0", d);
 	if (mag > UINT64_MAX)
