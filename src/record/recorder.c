@@ -315,15 +315,26 @@ asg_status recorder_update(struct recorder *r, uint64_t k, double t,
 	return s != ASG_OK ? s : recorder_count_row(r);
 }
 
+/* The statement of a row of the open run, its run_id bound; NULL (and
+ * nothing done) after a failure. */
+static sqlite3_stmt *recorder_row_stmt(struct recorder *r,
+				       enum recorder_stmt which)
+{
+	if (r->status != ASG_OK)
+		return NULL;
+	assert(r->run_id != 0 && "a row outside a run");
+	sqlite3_stmt *st = r->stmt[which];
+	sqlite3_bind_int64(st, 1, r->run_id);
+	return st;
+}
+
 asg_status recorder_eval(struct recorder *r, uint64_t k, double t,
 			 double full_grad_norm2, double train_loss,
 			 double test_loss, double test_accuracy)
 {
-	if (r->status != ASG_OK)
+	sqlite3_stmt *st = recorder_row_stmt(r, STMT_EVAL);
+	if (!st)
 		return r->status;
-	assert(r->run_id != 0 && "recorder_eval outside a run");
-	sqlite3_stmt *st = r->stmt[STMT_EVAL];
-	sqlite3_bind_int64(st, 1, r->run_id);
 	sqlite3_bind_int64(st, 2, (int64_t)k);
 	recorder_bind_real(st, 3, t);
 	recorder_bind_real(st, 4, full_grad_norm2);
@@ -336,11 +347,9 @@ asg_status recorder_eval(struct recorder *r, uint64_t k, double t,
 
 asg_status recorder_worker(struct recorder *r, const struct worker_row *w)
 {
-	if (r->status != ASG_OK)
+	sqlite3_stmt *st = recorder_row_stmt(r, STMT_WORKER);
+	if (!st)
 		return r->status;
-	assert(r->run_id != 0 && "recorder_worker outside a run");
-	sqlite3_stmt *st = r->stmt[STMT_WORKER];
-	sqlite3_bind_int64(st, 1, r->run_id);
 	sqlite3_bind_int64(st, 2, w->worker);
 	recorder_bind_text(st, 3, w->group);
 	sqlite3_bind_int64(st, 4, (int64_t)w->updates);
@@ -365,11 +374,9 @@ static asg_status recorder_step_row(struct recorder *r, enum recorder_stmt which
 asg_status recorder_aoi(struct recorder *r, uint64_t k, long i, long j,
 			uint64_t age)
 {
-	if (r->status != ASG_OK)
+	sqlite3_stmt *st = recorder_row_stmt(r, STMT_AOI);
+	if (!st)
 		return r->status;
-	assert(r->run_id != 0 && "recorder_aoi outside a run");
-	sqlite3_stmt *st = r->stmt[STMT_AOI];
-	sqlite3_bind_int64(st, 1, r->run_id);
 	sqlite3_bind_int64(st, 2, (int64_t)k);
 	sqlite3_bind_int64(st, 3, i);
 	sqlite3_bind_int64(st, 4, j);
@@ -380,11 +387,9 @@ asg_status recorder_aoi(struct recorder *r, uint64_t k, long i, long j,
 asg_status recorder_aoi_summary(struct recorder *r,
 				const struct aoi_summary_row *row)
 {
-	if (r->status != ASG_OK)
+	sqlite3_stmt *st = recorder_row_stmt(r, STMT_AOI_SUMMARY);
+	if (!st)
 		return r->status;
-	assert(r->run_id != 0 && "recorder_aoi_summary outside a run");
-	sqlite3_stmt *st = r->stmt[STMT_AOI_SUMMARY];
-	sqlite3_bind_int64(st, 1, r->run_id);
 	sqlite3_bind_int64(st, 2, row->i);
 	sqlite3_bind_int64(st, 3, row->j);
 	sqlite3_bind_int64(st, 4, (int64_t)row->sum_age);
@@ -399,11 +404,9 @@ asg_status recorder_aoi_summary(struct recorder *r,
 asg_status recorder_coupling(struct recorder *r, long i, long j, double l,
 			     bool exact)
 {
-	if (r->status != ASG_OK)
+	sqlite3_stmt *st = recorder_row_stmt(r, STMT_COUPLING);
+	if (!st)
 		return r->status;
-	assert(r->run_id != 0 && "recorder_coupling outside a run");
-	sqlite3_stmt *st = r->stmt[STMT_COUPLING];
-	sqlite3_bind_int64(st, 1, r->run_id);
 	sqlite3_bind_int64(st, 2, i);
 	sqlite3_bind_int64(st, 3, j);
 	recorder_bind_real(st, 4, l);
@@ -414,11 +417,9 @@ asg_status recorder_coupling(struct recorder *r, long i, long j, double l,
 asg_status recorder_timeline(struct recorder *r, long worker, const char *kind,
 			     double start, double end)
 {
-	if (r->status != ASG_OK)
+	sqlite3_stmt *st = recorder_row_stmt(r, STMT_TIMELINE);
+	if (!st)
 		return r->status;
-	assert(r->run_id != 0 && "recorder_timeline outside a run");
-	sqlite3_stmt *st = r->stmt[STMT_TIMELINE];
-	sqlite3_bind_int64(st, 1, r->run_id);
 	sqlite3_bind_int64(st, 2, worker);
 	recorder_bind_text(st, 3, kind);
 	recorder_bind_real(st, 4, start);
