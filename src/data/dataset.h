@@ -19,6 +19,7 @@
 enum data_task {
 	TASK_REGRESSION,   /* real labels: b = A x* + noise */
 	TASK_BINARY,       /* 0/1 labels: y ~ Bernoulli(sigmoid(a . x*)) */
+	TASK_MULTICLASS,   /* labels 0 .. classes-1, stored as doubles */
 };
 
 struct dataset {
@@ -31,6 +32,11 @@ struct dataset {
 	double *y_test;    /* n_test labels (owned, NULL if none) */
 	double *truth;     /* d: the parameter the labels were generated from
 	                      (synthetic only, else NULL, owned) */
+	size_t classes;    /* 1 + the largest label of a classification data
+	                      set (train and held-out), 0 for regression */
+	size_t channels, height, width; /* image shape, d = channels x height x
+	                      width, pixel (c, r, k) at c*h*w + r*w + k; all 0
+	                      when the samples are not images */
 };
 
 /* Build the dataset of a scenario: generate it (synthetic, from `seed`

@@ -42,6 +42,9 @@ enum model_kind {
 	MODEL_NONE,       /* timing only: no gradients, every event still simulated */
 	MODEL_QUADRATIC,  /* least squares f(x) = (1/2N)||Ax - b||^2 + (l2/2)||x||^2 */
 	MODEL_LOGREG,     /* binary logistic regression with L2 */
+	MODEL_SOFTMAX,    /* multinomial logistic regression with L2 */
+	MODEL_MLP,        /* fully connected ReLU net, softmax cross-entropy */
+	MODEL_CNN,        /* LeNet-style convolutional net on images */
 };
 
 struct model_config {
@@ -52,10 +55,14 @@ struct model_config {
 enum data_kind {
 	DATA_SYNTHETIC,   /* generated from the run's seed */
 	DATA_CSV,         /* numeric CSV file, one sample a row */
+	DATA_IDX,         /* IDX images and labels (MNIST, Fashion-MNIST) */
+	DATA_LIBSVM,      /* LIBSVM sparse text format */
 };
 
 enum partition_kind {
 	PARTITION_IID,    /* a random permutation cut into equal shards */
+	PARTITION_SHARDS, /* label-sorted shards dealt out (McMahan et al.) */
+	PARTITION_DIRICHLET, /* per-label proportions ~ Dirichlet(alpha) */
 };
 
 struct data_config {

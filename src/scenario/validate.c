@@ -6,37 +6,26 @@
  * Each section is read by one function, in the order of scenario.h:
  * name, seed, replications, stop, model, data, protocol, workers, network,
  * record.  A section first refuses keys it does not know, then reads its
- * keys (value.h), then checks what ties them together (a synthetic data
- * set needs samples >= features; network.loss needs a protocol that loses
- * messages, which neither sync nor async does).  The names of the kinds
- * (scenario_model_name, scenario_protocol_name) live here with the tables
- * they are read with.
+ * keys (value.h), then checks what ties them together (network.loss
+ * needs a protocol that loses messages, which neither sync nor async
+ * does).  The model and data sections have files of their own
+ * (validate_model.c, validate_data.c).  The names of the kinds
+ * (scenario_protocol_name, ...) live with the tables they are read with.
  */
-/* realpath() is an X/Open function in glibc's headers. */
-#define _XOPEN_SOURCE 700
-
 #include "validate.h"
 
 #include <assert.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "keys.h"
+#include "validate_impl.h"
 #include "value.h"
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Names as written in a scenario, in the order of their enums. */
-static const char *const model_names[] = { "none", "quadratic", "logreg" };
-static const char *const data_names[] = { "synthetic", "csv" };
-static const char *const partition_names[] = { "iid" };
 static const char *const protocol_names[] = { "sync", "async", "dasgd" };
 static const char *const topology_names[] = { "complete", "ring", "star",
 					       "random_regular", "edges" };
@@ -54,15 +43,9 @@ const char *scenario_protocol_name(enum protocol_kind kind)
 	return protocol_names[kind];
 }
 
-const char *scenario_model_name(enum model_kind kind)
-{
-	assert((size_t)kind < NELEM(model_names));
-	return model_names[kind];
-}
-
 /* ---- helpers ------------------------------------------------------------ */
 
-static const struct keys_section *validate_section_of(const char *key)
+const struct keys_section *validate_section_of(const char *key)
 {
 	const struct keys_key *k = keys_find(&keys_scenario, key, strlen(key));
 	assert(k && k->child);
@@ -70,7 +53,7 @@ static const struct keys_section *validate_section_of(const char *key)
 }
 
 /* n is a mapping whose keys are all in s; key names n in messages. */
-static asg_status validate_keys(const struct yaml_node *n, const char *key,
+asg_status validate_keys(const struct yaml_node *n, const char *key,
 				const struct keys_section *s, struct diag *d)
 {
 	char got[64];
@@ -86,12 +69,42 @@ static asg_status validate_keys(const struct yaml_node *n, const char *key,
 	return ASG_OK;
 }
 
-static asg_status validate_missing(const struct yaml_node *map, const char *key,
+asg_status validate_missing(const struct yaml_node *map, const char *key,
 				   const char *parent, struct diag *d)
 {
 	if (parent[0])
 		return yaml_fail(d, map, "missing key '%s' in '%s'", key, parent);
 	return yaml_fail(d, map, "missing key '%s'", key);
+}
+
+/* The optional key `full` ("data.samples") of map, read into *out when
+ * present and checked to be >= min ("bound" says so in the message). */
+asg_status validate_opt_long(const struct yaml_node *map,
+				    const char *full, long *out, long min,
+				    const char *bound, struct diag *d)
+{
+	const struct yaml_node *v = yaml_get(map, strrchr(full, '.') + 1);
+	asg_status s;
+
+	if (!v || (s = value_long(v, full, out, d)) != ASG_OK)
+		return v ? s : ASG_OK;
+	return *out >= min ? ASG_OK : value_out_of_range(v, full, bound, d);
+}
+
+/* The same for a number in [lo, hi), or [lo, hi] with closed. */
+asg_status validate_opt_double(const struct yaml_node *map,
+				      const char *full, double *out, double lo,
+				      double hi, bool closed, const char *bound,
+				      struct diag *d)
+{
+	const struct yaml_node *v = yaml_get(map, strrchr(full, '.') + 1);
+	asg_status s;
+
+	if (!v || (s = value_double(v, full, out, d)) != ASG_OK)
+		return v ? s : ASG_OK;
+	if (*out >= lo && (*out < hi || (closed && *out == hi)))
+		return ASG_OK;
+	return value_out_of_range(v, full, bound, d);
 }
 
 /* ---- top level ------------------------------------------------------------ */
@@ -165,221 +178,6 @@ static asg_status validate_stop(const struct yaml_node *root,
 		return yaml_fail(d, n,
 				 "'stop.updates' and 'stop.time' are both 0: the runs would never stop");
 	return ASG_OK;
-}
-
-/* ---- model ---------------------------------------------------------------- */
-
-static asg_status validate_model(const struct yaml_node *root,
-				 struct model_config *model, struct diag *d)
-{
-	const struct yaml_node *n = yaml_get(root, "model");
-	asg_status s;
-	int kind = MODEL_NONE;
-
-	model->kind = MODEL_NONE;
-	model->l2 = 0;
-	if (!n)
-		return ASG_OK;
-	s = validate_keys(n, "model", validate_section_of("model"), d);
-	if (s != ASG_OK)
-		return s;
-	const struct yaml_node *k = yaml_get(n, "kind");
-	if (!k)
-		return validate_missing(n, "kind", "model", d);
-	s = value_enum(k, "model.kind", "model", model_names, NELEM(model_names),
-		       &kind, d);
-	if (s != ASG_OK)
-		return s;
-	model->kind = (enum model_kind)kind;
-	model->l2 = model->kind == MODEL_LOGREG ? 1e-4 : 0;
-	const struct yaml_node *l2 = yaml_get(n, "l2");
-	if (l2 && (s = value_double(l2, "model.l2", &model->l2, d)))
-		return s;
-	if (model->l2 < 0)
-		return value_out_of_range(l2, "model.l2", ">= 0", d);
-	return ASG_OK;
-}
-
-/* ---- data ----------------------------------------------------------------- */
-
-/* Keys that only one kind of data uses. */
-static const struct {
-	const char *key;        /* a key of data */
-	enum data_kind kind;    /* the only kind that uses it */
-} data_only[] = {
-	{ "samples", DATA_SYNTHETIC },   { "features", DATA_SYNTHETIC },
-	{ "condition", DATA_SYNTHETIC }, { "noise", DATA_SYNTHETIC },
-	{ "path", DATA_CSV },            { "label_column", DATA_CSV },
-	{ "header", DATA_CSV },
-};
-
-static asg_status validate_data_keys_fit(const struct yaml_node *n,
-					 enum data_kind kind, struct diag *d)
-{
-	for (size_t i = 0; i < yaml_size(n); i++) {
-		const struct yaml_node *k = yaml_key_at(n, i);
-		for (size_t j = 0; j < NELEM(data_only); j++)
-			if (!strcmp(k->text, data_only[j].key) && data_only[j].kind != kind)
-				return yaml_fail(d, k,
-						 "'data.%s' applies only to data.kind %s",
-						 k->text, data_names[data_only[j].kind]);
-	}
-	return ASG_OK;
-}
-
-/* data.path: opened to check that it can be read, then made absolute so
- * that the resolved scenario reads it from anywhere. */
-static asg_status validate_data_path(const struct yaml_node *n,
-				     const char *scenario_path,
-				     struct data_config *data, struct diag *d)
-{
-	char text[SCENARIO_PATH_MAX];
-	char resolved[2 * SCENARIO_PATH_MAX];
-	asg_status s = value_string(n, "data.path", text, sizeof text, d);
-
-	if (s != ASG_OK)
-		return s;
-	const char *slash = strrchr(scenario_path, '/');
-	if (text[0] == '/' || !slash)
-		snprintf(resolved, sizeof resolved, "%s", text);
-	else
-		snprintf(resolved, sizeof resolved, "%.*s/%s",
-			 (int)(slash - scenario_path), scenario_path, text);
-	int fd = open(resolved, O_RDONLY);
-	if (fd < 0)
-		return yaml_fail(d, n, "cannot open data file '%s': %s", text,
-				 strerror(errno));
-	struct stat st;
-	int err = fstat(fd, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
-	close(fd);
-	if (err)
-		return yaml_fail(d, n, "cannot open data file '%s': %s", text,
-				 strerror(err));
-	char *real = realpath(resolved, NULL);
-	if (!real)
-		return yaml_fail(d, n, "cannot open data file '%s': %s", text,
-				 strerror(errno));
-	if (strlen(real) >= sizeof data->path)
-		s = yaml_fail(d, n, "data file path too long: '%s'", real);
-	else
-		memcpy(data->path, real, strlen(real) + 1);
-	free(real);
-	return s;
-}
-
-/* The synthetic generator's constraints between values (synthetic.c). */
-static asg_status validate_synthetic(const struct yaml_node *n,
-				     const struct data_config *data,
-				     struct diag *d)
-{
-	if (data->samples < data->features) {
-		const struct yaml_node *at = yaml_get(n, "samples");
-		if (!at)
-			at = yaml_get(n, "features");
-		return yaml_fail(d, at,
-				 "'data.samples' (%ld) must be >= 'data.features' (%ld)",
-				 data->samples, data->features);
-	}
-	if (data->features == 1 && data->condition != 1)
-		return yaml_fail(d, yaml_get(n, "condition"),
-				 "'data.condition' must be 1 with a single feature, got %s",
-				 yaml_get(n, "condition")->text);
-	return ASG_OK;
-}
-
-/* The optional key `full` ("data.samples") of map, read into *out when
- * present and checked to be >= min ("bound" says so in the message). */
-static asg_status validate_opt_long(const struct yaml_node *map,
-				    const char *full, long *out, long min,
-				    const char *bound, struct diag *d)
-{
-	const struct yaml_node *v = yaml_get(map, strrchr(full, '.') + 1);
-	asg_status s;
-
-	if (!v || (s = value_long(v, full, out, d)) != ASG_OK)
-		return v ? s : ASG_OK;
-	return *out >= min ? ASG_OK : value_out_of_range(v, full, bound, d);
-}
-
-/* The same for a number in [lo, hi), or [lo, hi] with closed. */
-static asg_status validate_opt_double(const struct yaml_node *map,
-				      const char *full, double *out, double lo,
-				      double hi, bool closed, const char *bound,
-				      struct diag *d)
-{
-	const struct yaml_node *v = yaml_get(map, strrchr(full, '.') + 1);
-	asg_status s;
-
-	if (!v || (s = value_double(v, full, out, d)) != ASG_OK)
-		return v ? s : ASG_OK;
-	if (*out >= lo && (*out < hi || (closed && *out == hi)))
-		return ASG_OK;
-	return value_out_of_range(v, full, bound, d);
-}
-
-static asg_status validate_data_values(const struct yaml_node *n,
-				       struct data_config *data, struct diag *d)
-{
-	const struct yaml_node *v;
-	asg_status s;
-	int partition = PARTITION_IID;
-
-	if ((s = validate_opt_long(n, "data.samples", &data->samples, 1, "> 0", d)) ||
-	    (s = validate_opt_long(n, "data.features", &data->features, 1, "> 0", d)) ||
-	    (s = validate_opt_double(n, "data.condition", &data->condition, 1,
-				     INFINITY, false, ">= 1", d)) ||
-	    (s = validate_opt_double(n, "data.noise", &data->noise, 0, INFINITY,
-				     false, ">= 0", d)) ||
-	    (s = validate_opt_double(n, "data.test", &data->test, 0, 1, false,
-				     "in [0, 1)", d)) ||
-	    (s = validate_opt_long(n, "data.label_column", &data->label_column, 0,
-				   ">= 0", d)))
-		return s;
-	if ((v = yaml_get(n, "header")) &&
-	    (s = value_bool(v, "data.header", &data->header, d)))
-		return s;
-	if ((v = yaml_get(n, "seed"))) {
-		if ((s = value_u64(v, "data.seed", &data->seed, d)))
-			return s;
-		data->has_seed = true;
-	}
-	if ((v = yaml_get(n, "partition")) &&
-	    (s = value_enum(v, "data.partition", "partition", partition_names,
-			    NELEM(partition_names), &partition, d)))
-		return s;
-	data->partition = (enum partition_kind)partition;
-	return ASG_OK;
-}
-
-static asg_status validate_data(const struct yaml_node *root, const char *path,
-				struct data_config *data, struct diag *d)
-{
-	const struct yaml_node *n = yaml_get(root, "data");
-	asg_status s;
-	int kind = DATA_SYNTHETIC;
-
-	*data = (struct data_config){ .kind = DATA_SYNTHETIC, .samples = 10000,
-				      .features = 100, .condition = 1,
-				      .partition = PARTITION_IID };
-	if (!n)
-		return ASG_OK;
-	s = validate_keys(n, "data", validate_section_of("data"), d);
-	if (s != ASG_OK)
-		return s;
-	const struct yaml_node *k = yaml_get(n, "kind");
-	if (k && (s = value_enum(k, "data.kind", "data kind", data_names,
-				 NELEM(data_names), &kind, d)))
-		return s;
-	data->kind = (enum data_kind)kind;
-	if ((s = validate_data_keys_fit(n, data->kind, d)) ||
-	    (s = validate_data_values(n, data, d)))
-		return s;
-	if (data->kind == DATA_SYNTHETIC)
-		return validate_synthetic(n, data, d);
-	const struct yaml_node *p = yaml_get(n, "path");
-	if (!p)
-		return validate_missing(n, "path", "data", d);
-	return validate_data_path(p, path, data, d);
 }
 
 /* ---- protocol -------------------------------------------------------------- */

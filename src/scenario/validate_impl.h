@@ -1,0 +1,48 @@
+/*
+ * validate_impl.h — what the files of the scenario validator share
+ * (validate.c, validate_model.c, validate_data.c) and nobody else uses.
+ *
+ * Each section of a scenario is read by one function; these helpers give
+ * every section the same messages for unknown keys, missing keys and
+ * out-of-range optional values.
+ */
+#ifndef ASG_SCENARIO_VALIDATE_IMPL_H
+#define ASG_SCENARIO_VALIDATE_IMPL_H
+
+#include <stdbool.h>
+
+#include "keys.h"
+#include "validate.h"
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The table of keys of the top-level section `key` ("model", "data"). */
+const struct keys_section *validate_section_of(const char *key);
+
+/* n is a mapping whose keys are all in s; key names n in messages. */
+asg_status validate_keys(const struct yaml_node *n, const char *key,
+			 const struct keys_section *s, struct diag *d);
+
+/* "missing key 'key' in 'parent'", located at map. */
+asg_status validate_missing(const struct yaml_node *map, const char *key,
+			    const char *parent, struct diag *d);
+
+/* The optional key `full` ("data.samples") of map, read into *out when
+ * present and checked to be >= min ("bound" says so in the message). */
+asg_status validate_opt_long(const struct yaml_node *map, const char *full,
+			     long *out, long min, const char *bound,
+			     struct diag *d);
+
+/* The same for a number in [lo, hi), or [lo, hi] with closed. */
+asg_status validate_opt_double(const struct yaml_node *map, const char *full,
+			       double *out, double lo, double hi, bool closed,
+			       const char *bound, struct diag *d);
+
+/* The sections: model (validate_model.c) and data (validate_data.c).
+ * `path` is the scenario file, against which data paths are resolved. */
+asg_status validate_model(const struct yaml_node *root,
+			  struct model_config *model, struct diag *d);
+asg_status validate_data(const struct yaml_node *root, const char *path,
+			 struct data_config *data, struct diag *d);
+
+#endif
