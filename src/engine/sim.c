@@ -114,6 +114,9 @@ asg_status sim_init(struct sim *s, const struct scenario *sc,
 	s->last_full_grad_norm2 = NAN;
 	s->last_test_accuracy = NAN;
 	s->proto = protocol_of(sc->protocol.kind);
+	if (!s->proto)
+		return diag_set(d, ASG_EINPUT, "protocol '%s' is not simulated by this build",
+				scenario_protocol_name(sc->protocol.kind));
 	asg_status st = sim_init_problem(s, d);
 	if (st != ASG_OK)
 		goto out_release;

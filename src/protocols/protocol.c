@@ -1,5 +1,6 @@
 /*
- * protocol.c — the table from a scenario's protocol.kind to its protocol.
+ * protocol.c — the table from a scenario's protocol.kind to its protocol;
+ * NULL for a kind this build does not simulate.
  */
 #include "protocol.h"
 
@@ -15,7 +16,7 @@ const struct protocol *protocol_of(enum protocol_kind kind)
 		return &protocol_async;
 	case PROTOCOL_DASGD:
 		return &protocol_dasgd;
+	default:
+		return NULL;
 	}
-	assert(!"unknown protocol kind");
-	return NULL;
 }

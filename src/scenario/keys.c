@@ -11,7 +11,7 @@
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define SECTION(keys) { keys, NELEM(keys) }
-#define KEYS_MAX 16   /* keys of the largest section */
+#define KEYS_MAX 48   /* keys of the largest section */
 
 static const struct keys_key stop_keys[] = {
 	{ "updates", KEYS_VALUE, NULL },
@@ -115,6 +115,8 @@ asg_status keys_unknown(struct diag *d, const struct yaml_mark *at,
 	const char *near = NULL;
 
 	_Static_assert(NELEM(data_keys) <= KEYS_MAX, "KEYS_MAX too small");
+	_Static_assert(NELEM(protocol_keys) <= KEYS_MAX, "KEYS_MAX too small");
+	_Static_assert(NELEM(model_keys) <= KEYS_MAX, "KEYS_MAX too small");
 	for (size_t i = 0; i < s->n; i++)
 		names[i] = s->keys[i].name;
 	if (len <= SUGGEST_MAX_LEN) {

@@ -91,6 +91,17 @@ enum protocol_kind {
 	PROTOCOL_SYNC,    /* synchronous parameter server */
 	PROTOCOL_ASYNC,   /* asynchronous parameter server */
 	PROTOCOL_DASGD,   /* block-coordinate distributed asynchronous SGD */
+	PROTOCOL_BACKUP,  /* synchronous with e backup workers (Chen et al. 2017) */
+	PROTOCOL_HYBRID,  /* buffer of K(t) gradients (arXiv 2407.00101) */
+	PROTOCOL_SSP,     /* stale-synchronous parallel (Ho et al. 2013) */
+	PROTOCOL_LOCAL,   /* local SGD: H local steps, then averaging */
+	PROTOCOL_ALLREDUCE, /* synchronous ring all-reduce */
+	PROTOCOL_GOSSIP,  /* decentralized neighbour averaging */
+	PROTOCOL_FEDAVG,  /* federated averaging (McMahan et al. 2017) */
+	PROTOCOL_FEDBUFF, /* buffered asynchronous federated (Nguyen et al. 2022) */
+	PROTOCOL_FEDASYNC,/* asynchronous federated (Xie et al. 2019) */
+	PROTOCOL_RENNALA, /* Rennala SGD (Tyurin & Richtarik 2023) */
+	PROTOCOL_RINGMASTER, /* Ringmaster ASGD (Maranjyan et al. 2025) */
 };
 
 struct protocol_config {

@@ -26,7 +26,11 @@
 
 
 /* Names as written in a scenario, in the order of their enums. */
-static const char *const protocol_names[] = { "sync", "async", "dasgd" };
+static const char *const protocol_names[] = {
+	"sync", "async", "dasgd", "backup", "hybrid", "ssp", "local",
+	"allreduce", "gossip", "fedavg", "fedbuff", "fedasync", "rennala",
+	"ringmaster",
+};
 static const char *const topology_names[] = { "complete", "ring", "star",
 					       "random_regular", "edges" };
 static const char *const aoi_names[] = { "none", "sparse" };
