@@ -25,6 +25,10 @@ static const char help[] =
 	"        (--yaml: each run's resolved scenario)\n"
 	"  merge OUT.db IN.db... [--quiet]\n"
 	"        add the runs of the shards IN.db to OUT.db, never twice\n"
+	"  verify DB [--run ID]... [--replay]\n"
+	"        check the recorded runs' invariants (time never decreases,\n"
+	"        0 <= staleness <= k, gradients per tick, kappa, aoi); --replay:\n"
+	"        simulate each finished run anew and compare its rows bit for bit\n"
 	"  report DB\n"
 	"        one line per run with its key figures, then per sweep point the\n"
 	"        mean and 95%% confidence interval over replications\n"
@@ -110,5 +114,7 @@ int main(int argc, char **argv)
 		return cli_plot(argc - 2, argv + 2);
 	if (!strcmp(verb, "merge"))
 		return cli_merge(argc - 2, argv + 2);
+	if (!strcmp(verb, "verify"))
+		return cli_verify(argc - 2, argv + 2);
 	return cli_usage_error("unknown verb '%s'", verb);
 }

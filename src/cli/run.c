@@ -27,7 +27,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <cblas.h>
 
 #include "../record/resume.h"
 #include "../runner/runner.h"
@@ -320,7 +319,6 @@ static int run_main(int argc, char **argv, char **rest)
 	rc = cli_parse_options(nrest, rest, OPT_OUTPUT | OPT_QUIET, &opt);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	openblas_set_num_threads(1);
 	diag_init(&d);
 	if (ro.mpi && runner_mpi_init(&rank, &size, &d) != ASG_OK)
 		return cli_fail(&d);

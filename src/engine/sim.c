@@ -104,6 +104,8 @@ asg_status sim_init(struct sim *s, const struct scenario *sc,
 		    struct recorder *rec, struct diag *d)
 {
 	memset(s, 0, sizeof *s);
+	/* Threads would change the order of BLAS sums, so the last bits. */
+	openblas_set_num_threads(1);
 	s->sc = sc;
 	s->rec = rec;
 	s->outcome = SIM_RUNNING;

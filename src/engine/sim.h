@@ -25,6 +25,8 @@
  *     from RNG_UPLINK / RNG_DOWNLINK — so timing does not depend on the model.
  *   - Nothing allocates between sim_init and sim_release: parameter copies,
  *     gradients, minibatch indices and model workspaces are allocated once.
+ *   - OpenBLAS runs single-threaded (sim_init sets it): threads would
+ *     change the order of its sums, so the last bits of the results.
  *   - A NaN or infinity in a gradient or the loss stops the run as
  *     diverged, at the tick where it was seen; that is a result.
  */

@@ -20,3 +20,16 @@ const struct protocol *protocol_of(enum protocol_kind kind)
 		return NULL;
 	}
 }
+
+long protocol_gradients_per_tick(const struct scenario *sc)
+{
+	switch (sc->protocol.kind) {
+	case PROTOCOL_SYNC:
+		return sc->nworkers;
+	case PROTOCOL_ASYNC:
+	case PROTOCOL_DASGD:
+		return 1;
+	default:
+		return 0;
+	}
+}

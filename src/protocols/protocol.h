@@ -29,6 +29,10 @@ struct protocol {
 /* The protocol of a kind. */
 const struct protocol *protocol_of(enum protocol_kind kind);
 
+/* The number of gradients the scenario's protocol applies at every tick,
+ * or 0 when it varies (for `asgdsim verify`). */
+long protocol_gradients_per_tick(const struct scenario *sc);
+
 extern const struct protocol protocol_sync;
 extern const struct protocol protocol_async;
 extern const struct protocol protocol_dasgd;

@@ -73,4 +73,18 @@ asg_status runner_mpi(const struct runner *r, struct runner_result *res,
 		      struct diag *d);
 void runner_mpi_finalize(void);
 
+/* A new directory $TMPDIR/asgdsim-XXXXXX (TMPDIR defaults to /tmp), and
+ * its removal with everything in it. */
+asg_status runner_tmpdir_make(char *dir, size_t size, struct diag *d);
+void runner_tmpdir_remove(const char *dir);
+
+/* Replay (replay.c), in a directory made by runner_tmpdir_make.
+ * runner_replay_load writes config into dir and loads it with the given
+ * seed and one replication.  runner_replay simulates it into a database of
+ * its own in dir (*db, run 1). */
+asg_status runner_replay_load(const char *config, uint64_t seed, const char *dir,
+			      struct scenario_plan *plan, struct diag *d);
+asg_status runner_replay(const char *config, uint64_t seed, const char *dir,
+			 char *db, size_t dbsize, struct diag *d);
+
 #endif

@@ -32,8 +32,6 @@ asg_status runner_check_first(const struct runner *r, struct diag *d);
 asg_status runner_one(const struct run_spec *spec, const char *path,
 		      bool *failed, struct diag *d);
 
-/* A new directory $TMPDIR/asgdsim-XXXXXX (TMPDIR defaults to /tmp). */
-asg_status runner_tmpdir_make(char *dir, size_t size, struct diag *d);
 
 /* The path of the database of plan run `index` in dir. */
 void runner_tmp_path(char *buf, size_t size, const char *dir, size_t index);
@@ -41,8 +39,6 @@ void runner_tmp_path(char *buf, size_t size, const char *dir, size_t index);
 /* Remove a database and its side files (-wal, -shm, -journal). */
 void runner_tmp_remove(const char *db);
 
-/* Remove dir and the databases left in it. */
-void runner_tmpdir_remove(const char *dir);
 
 /* The one writer: delete r->stale, then open r->db for merging. */
 struct merge *runner_open_target(const struct runner *r, struct diag *d);
