@@ -11,6 +11,14 @@
 #   merge_refuse shards of two scenarios are refused, nothing written;
 #                --shard out of range is exit 2
 #   mpi          mpirun -n 2 ... --mpi equals the serial rows
+#   kill_random  a sweep SIGKILLed at 6 random moments, resumed after each:
+#                every time the database passes PRAGMA integrity_check and
+#                `verify`, its finished runs equal the never-killed ones,
+#                and a run caught mid-way is listed as interrupted; resumed
+#                to the end it equals the never-killed sweep
+#   disk         a file-size limit hit while writing (ulimit -f), and an
+#                output directory that does not exist: exit 1, a message,
+#                and a database that passes integrity_check
 # "Rows" are every table's rows in rowid order, wall-clock columns
 # (wall_seconds, started, finished) and meta left out.
 set -u
@@ -99,6 +107,27 @@ kill_when() {
 	wait "$pid" 2>/dev/null
 }
 
+# finished DB [FILTER]: the rows of every finished run, keyed by (point,
+# replication) instead of run_id, wall-clock columns left out; FILTER is
+# an SQL list of 'point:replication' keys (default: every finished run)
+finished() {
+	filter=${2:-}
+	for t in $(sqlite3 "$1" "SELECT m.name FROM sqlite_master m WHERE
+			m.type = 'table' AND EXISTS (SELECT 1 FROM pragma_table_info(m.name)
+			WHERE name = 'run_id') ORDER BY m.name"); do
+		cols=$(sqlite3 "$1" "SELECT group_concat('t.\"' || name || '\"', ',')
+			FROM pragma_table_info('$t') WHERE name NOT IN
+			('run_id', 'wall_seconds', 'started', 'finished')")
+		where="r.status <> 'running'"
+		[ -n "$filter" ] && where="$where AND (r.point_index || ':' ||
+			r.replication) IN ($filter)"
+		echo "== $t"
+		sqlite3 "$1" "SELECT r.point_index, r.replication, $cols FROM \"$t\" t
+			JOIN runs r ON r.run_id = t.run_id WHERE $where
+			ORDER BY r.point_index, r.replication, t.rowid"
+	done
+}
+
 case $mode in
 jobs)
 	"$asg" run "$tmp/grad.yaml" -o "$tmp/j1.db" --quiet --jobs 1 || fail "--jobs 1 exits $?"
@@ -184,6 +213,54 @@ merge_refuse)
 		[ $? = 2 ] || fail "--shard $s: expected exit 2"
 	done
 	[ -e "$tmp/s.db" ] && fail "a bad --shard wrote a database"
+	;;
+kill_random)
+	"$asg" run "$tmp/long.yaml" -o "$tmp/full.db" --quiet || fail "full run exits $?"
+	# kill moments from 0.05 to 0.75 s, the same on every machine
+	delays=$(awk 'BEGIN { srand(11); for (i = 0; i < 6; i++)
+		printf "%.2f ", 0.05 + 0.7 * rand() }')
+	interrupted=0
+	for delay in $delays; do
+		"$asg" run "$tmp/long.yaml" -o "$tmp/k.db" --resume --quiet 2>/dev/null &
+		pid=$!
+		sleep "$delay"
+		kill -9 "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		[ -e "$tmp/k.db" ] || continue
+		[ "$(q "$tmp/k.db" 'PRAGMA integrity_check')" = ok ] ||
+			fail "killed after $delay s: integrity_check fails"
+		"$asg" verify "$tmp/k.db" > "$tmp/verify.txt" ||
+			fail "killed after $delay s: verify: $(cat "$tmp/verify.txt")"
+		grep -q interrupted "$tmp/verify.txt" && interrupted=$((interrupted + 1))
+		keys=$(q "$tmp/k.db" "SELECT group_concat('''' || point_index || ':' ||
+			replication || '''', ',') FROM runs WHERE status <> 'running'")
+		[ -n "$keys" ] || continue
+		finished "$tmp/k.db" > "$tmp/a.txt"
+		finished "$tmp/full.db" "$keys" > "$tmp/b.txt"
+		cmp -s "$tmp/a.txt" "$tmp/b.txt" ||
+			fail "killed after $delay s: finished runs differ from the never-killed ones"
+	done
+	[ $interrupted -ge 1 ] || fail "no kill caught a run mid-way (delays $delays)"
+	"$asg" run "$tmp/long.yaml" -o "$tmp/k.db" --resume --quiet || fail "last --resume exits $?"
+	same "$tmp/full.db" "$tmp/k.db" "killed 6 times, resumed"
+	;;
+disk)
+	for limit in 16 400; do
+		rm -f "$tmp"/d.db*
+		(ulimit -f $limit; "$asg" run "$tmp/long.yaml" -o "$tmp/d.db" --quiet \
+			2> "$tmp/msg.txt")
+		rc=$?
+		[ $rc = 1 ] || fail "file-size limit $limit: exit $rc, expected 1"
+		grep -q "^cannot write '$tmp/d.db': .*file-size limit\|^cannot write '$tmp/d.db': file too large" \
+			"$tmp/msg.txt" || fail "file-size limit $limit says: $(cat "$tmp/msg.txt")"
+		[ "$(q "$tmp/d.db" 'PRAGMA integrity_check')" = ok ] ||
+			fail "file-size limit $limit: integrity_check fails"
+	done
+	"$asg" run "$tmp/grad.yaml" -o "$tmp/no/such/dir/x.db" --quiet 2> "$tmp/msg.txt"
+	rc=$?
+	[ $rc = 1 ] || fail "missing directory: exit $rc, expected 1"
+	grep -q "^cannot open '$tmp/no/such/dir/x.db': no such file or directory" \
+		"$tmp/msg.txt" || fail "missing directory says: $(cat "$tmp/msg.txt")"
 	;;
 mpi)
 	"$asg" run "$tmp/grad.yaml" -o "$tmp/serial.db" --quiet || fail "serial run exits $?"

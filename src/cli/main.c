@@ -3,6 +3,7 @@
  */
 #include "cli.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -89,6 +90,9 @@ static void cli_gsl_error(const char *reason, const char *file, int line,
 int main(int argc, char **argv)
 {
 	gsl_set_error_handler(cli_gsl_error);
+	/* A file-size limit (ulimit -f) then fails a write with EFBIG, which
+	 * SQLite reports like a full disk, instead of killing the process. */
+	signal(SIGXFSZ, SIG_IGN);
 	if (argc < 2)
 		return cli_usage_error("no verb given");
 	const char *verb = argv[1];

@@ -118,9 +118,10 @@ static asg_status recorder_fail(struct recorder *r, int rc)
 {
 	if (r->status != ASG_OK)
 		return r->status;
+	char buf[256];
 	r->status = schema_status(rc);
 	snprintf(r->error, sizeof r->error, "cannot write '%s': %s", r->path,
-		 sqlite3_errmsg(r->db));
+		 schema_reason(r->db, buf, sizeof buf));
 	return r->status;
 }
 

@@ -154,11 +154,16 @@ asg_status schema_status(int sqlite_rc)
 	return (sqlite_rc & 0xff) == SQLITE_NOMEM ? ASG_ENOMEM : ASG_EIO;
 }
 
-/* Why sqlite3_open_v2 failed: the system's reason when there is one
- * ("no such file or directory"), else SQLite's. */
-static const char *schema_open_reason(sqlite3 *db, char *buf, size_t size)
+const char *schema_reason(sqlite3 *db, char *buf, size_t size)
 {
 	int e = db ? sqlite3_system_errno(db) : 0;
+	int code = db ? sqlite3_extended_errcode(db) : SQLITE_NOMEM;
+	if (e == 0 && (code == SQLITE_IOERR_WRITE || code == SQLITE_FULL ||
+		       code == SQLITE_IOERR_FSYNC)) {
+		snprintf(buf, size, "%s (the disk may be full, or a file-size"
+			 " limit reached)", sqlite3_errstr(code));
+		return buf;
+	}
 	if (e == 0 || strerror_r(e, buf, size) != 0)
 		return db ? sqlite3_errmsg(db) : "out of memory";
 	buf[0] = (char)tolower((unsigned char)buf[0]);
@@ -241,24 +246,23 @@ static asg_status schema_check(sqlite3 *db, const char *path, bool writable,
 static asg_status schema_prepare_writer(sqlite3 *db, const char *path,
 					bool empty, struct diag *d)
 {
-	char *err = NULL;
+	char buf[256];
 	int rc = sqlite3_exec(db, "PRAGMA journal_mode = WAL;"
 			      "PRAGMA synchronous = NORMAL;"
-			      "PRAGMA cache_size = -16384;", NULL, NULL, &err);
+			      "PRAGMA cache_size = -16384;", NULL, NULL, NULL);
 	if (rc == SQLITE_OK && empty) {
-		rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &err);
+		rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 		if (rc == SQLITE_OK)
-			rc = sqlite3_exec(db, schema_ddl, NULL, NULL, &err);
+			rc = sqlite3_exec(db, schema_ddl, NULL, NULL, NULL);
 		if (rc == SQLITE_OK)
-			rc = sqlite3_exec(db, "COMMIT", NULL, NULL, &err);
-		if (rc != SQLITE_OK && !sqlite3_get_autocommit(db))
-			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	}
-	asg_status s = ASG_OK;
-	if (rc != SQLITE_OK)
-		s = diag_set(d, schema_status(rc), "cannot write '%s': %s", path,
-			     err ? err : sqlite3_errstr(rc));
-	sqlite3_free(err);
+	if (rc == SQLITE_OK)
+		return ASG_OK;
+	asg_status s = diag_set(d, schema_status(rc), "cannot write '%s': %s", path,
+				schema_reason(db, buf, sizeof buf));
+	if (!sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	return s;
 }
 
@@ -274,7 +278,7 @@ sqlite3 *schema_open(const char *path, bool writable, struct diag *d)
 	if (rc != SQLITE_OK) {
 		char buf[256];
 		diag_set(d, schema_status(rc), "cannot open '%s': %s", path,
-			 schema_open_reason(db, buf, sizeof buf));
+			 schema_reason(db, buf, sizeof buf));
 		goto out_close;
 	}
 	sqlite3_extended_result_codes(db, 1);

@@ -16,12 +16,18 @@
 #define ASG_RECORD_SCHEMA_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sqlite3.h>
 
 #include "../common/diag.h"
 
 /* Open the database at path; NULL with a message in *d on failure. */
 sqlite3 *schema_open(const char *path, bool writable, struct diag *d);
+
+/* Why a SQLite call on db failed: the system's reason when there is one
+ * ("no such file or directory", "file too large", "no space left on
+ * device"), written into buf, else SQLite's message. */
+const char *schema_reason(sqlite3 *db, char *buf, size_t size);
 
 /* The status for a failed SQLite call: ASG_ENOMEM or ASG_EIO. */
 asg_status schema_status(int sqlite_rc);
