@@ -10,6 +10,7 @@
 #   ASGDSIM=path/to/asgdsim sh bench/jobs.sh    (skip the build)
 set -eu
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 jobs=${1:-$(nproc)}
 reps=${REPS:-5}
 if [ -z "${ASGDSIM:-}" ]; then
@@ -26,15 +27,8 @@ seconds() { # command... -> wall seconds
 }
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 least() { printf '%s\n' "$@" | sort -g | head -1; }
-busy() { # the fraction of the processors busy over half a second
-	a=$(head -1 /proc/stat); sleep 0.5; b=$(head -1 /proc/stat)
-	echo "$a $b" | awk '{ n = (NF - 2) / 2; t = 0; i = 0
-		for (k = 2; k <= n + 1; k++) { d = $(k + n + 1) - $k; t += d
-			if (k == 5 || k == 6) i += d }
-		print (t > 0 ? 1 - i / t : 0) }'
-}
 wait_quiet() { # until other processes leave the processors (at most 60 s)
-	for try in $(seq 120); do
+	for _ in $(seq 120); do
 		[ "$(busy | awk '{ print ($1 < 0.05) }')" = 1 ] && return
 	done
 	echo "jobs.sh: the machine stays busy; timings are disturbed" >&2
@@ -50,17 +44,21 @@ rows() { # DB -> a checksum of its rows, wall-clock columns left out
 
 ones=""
 manys=""
-for rep in $(seq "$reps"); do
+for _ in $(seq "$reps"); do
 	rm -f "$out"/*.db*
 	wait_quiet
-	ones="$ones $(seconds $ASGDSIM run bench/jobs_sweep.yaml --quiet -o $out/one.db)"
+	ones="$ones $(seconds "$ASGDSIM" run bench/jobs_sweep.yaml --quiet -o "$out/one.db")"
 	wait_quiet
-	manys="$manys $(seconds $ASGDSIM run bench/jobs_sweep.yaml --quiet --jobs $jobs -o $out/many.db)"
+	manys="$manys $(seconds "$ASGDSIM" run bench/jobs_sweep.yaml --quiet --jobs "$jobs" -o "$out/many.db")"
 done
 # shellcheck disable=SC2086
-one=$(median $ones); one_min=$(least $ones)
+one=$(median $ones)
 # shellcheck disable=SC2086
-many=$(median $manys); many_min=$(least $manys)
+one_min=$(least $ones)
+# shellcheck disable=SC2086
+many=$(median $manys)
+# shellcheck disable=SC2086
+many_min=$(least $manys)
 same=no
 [ "$(rows "$out/one.db")" = "$(rows "$out/many.db")" ] && same=yes
 echo "bench/jobs_sweep.yaml: 8 runs, logreg 4000x200, 2e5 updates each ($reps times each)"

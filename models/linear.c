@@ -7,6 +7,13 @@
 #include <string.h>
 #include <cblas.h>
 
+asg_status linear_setup(struct model *m, const struct model_config *cfg,
+			struct diag *d)
+{
+	m->dim = m->data->d;
+	return ASG_OK;
+}
+
 size_t linear_workspace_size(const struct model *m, size_t batch)
 {
 	size_t c = batch < LINEAR_CHUNK ? batch : LINEAR_CHUNK;

@@ -26,6 +26,10 @@ typedef double (*linear_chunk_fn)(const struct model *m, const double *x,
 				  const double *A, const double *y, size_t c,
 				  double *r, double *g, double beta);
 
+/* dim = the number of features. */
+asg_status linear_setup(struct model *m, const struct model_config *cfg,
+			struct diag *d);
+
 size_t linear_workspace_size(const struct model *m, size_t batch);
 
 double linear_batch_grad(const struct model *m, const double *x,

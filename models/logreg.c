@@ -98,6 +98,7 @@ static void logreg_evaluate(const struct model *m, const double *x,
 const struct model_ops model_logreg_ops = {
 	.name = "logreg",
 	.task = TASK_BINARY,
+	.setup = linear_setup,
 	.workspace_size = linear_workspace_size,
 	.init_params = logreg_init_params,
 	.batch_grad = logreg_batch_grad,

@@ -3,8 +3,11 @@
  *
  * model_init checks what the operations assume and then never checks
  * again: the penalty is finite and >= 0, a model with gradients has a
- * dataset with samples and features, and a binary model's labels are 0 or
- * 1.  The wrappers only forward to m->ops.
+ * dataset with samples and features, a binary model's labels are 0 or 1,
+ * and a multiclass model has at least 2 classes and every label, training
+ * and held-out, an integer in 0 .. classes-1.  The kind's setup then sizes
+ * the parameters (and refuses layers that do not fit the data).  The
+ * wrappers only forward to m->ops.
  */
 #include "model.h"
 
@@ -21,8 +24,28 @@ const struct model_ops *model_ops_of(enum model_kind kind)
 		return &model_quadratic_ops;
 	case MODEL_LOGREG:
 		return &model_logreg_ops;
+	case MODEL_SOFTMAX:
+		return &model_softmax_ops;
+	case MODEL_MLP:
+		return &model_mlp_ops;
+	case MODEL_CNN:
+		return &model_cnn_ops;
 	}
 	return NULL;
+}
+
+/* The labels y[0 .. n) are integers in 0 .. classes-1; `part` names the
+ * rows in the message. */
+static asg_status model_check_classes(const struct model_ops *ops,
+				      const double *y, size_t n, size_t classes,
+				      const char *part, struct diag *d)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!(y[i] >= 0.0 && y[i] < (double)classes && y[i] == floor(y[i])))
+			return diag_set(d, ASG_EINPUT,
+					"model '%s' needs class labels 0 .. %zu, %s sample %zu has %g",
+					ops->name, classes - 1, part, i, y[i]);
+	return ASG_OK;
 }
 
 static asg_status model_check_data(const struct model_ops *ops,
@@ -32,6 +55,18 @@ static asg_status model_check_data(const struct model_ops *ops,
 		return diag_set(d, ASG_EINPUT,
 				"model '%s' needs samples and features, the data has %zu x %zu",
 				ops->name, data->n, data->d);
+	if (ops->task == TASK_MULTICLASS) {
+		if (data->classes < 2)
+			return diag_set(d, ASG_EINPUT,
+					"model '%s' needs at least 2 classes, the data has %zu",
+					ops->name, data->classes);
+		asg_status st = model_check_classes(ops, data->y, data->n,
+						    data->classes, "training", d);
+		if (st != ASG_OK)
+			return st;
+		return model_check_classes(ops, data->y_test, data->n_test,
+					   data->classes, "held-out", d);
+	}
 	if (ops->task != TASK_BINARY)
 		return ASG_OK;
 	for (size_t i = 0; i < data->n; i++)
@@ -59,11 +94,17 @@ asg_status model_init(struct model *m, const struct model_config *cfg,
 		asg_status st = model_check_data(ops, data, d);
 		if (st != ASG_OK)
 			return st;
-		m->dim = data->d;
 	}
 	m->ops = ops;
 	m->data = data;
 	m->l2 = cfg->l2;
+	if (ops->setup) {
+		asg_status st = ops->setup(m, cfg, d);
+		if (st != ASG_OK) {
+			memset(m, 0, sizeof *m);
+			return st;
+		}
+	}
 	return ASG_OK;
 }
 

@@ -70,6 +70,7 @@ static void quadratic_evaluate(const struct model *m, const double *x,
 const struct model_ops model_quadratic_ops = {
 	.name = "quadratic",
 	.task = TASK_REGRESSION,
+	.setup = linear_setup,
 	.workspace_size = linear_workspace_size,
 	.init_params = quadratic_init_params,
 	.batch_grad = quadratic_batch_grad,

@@ -488,6 +488,18 @@ static void test_csv_split(void **state)
 
 /* ---- partition ---- */
 
+/* partition_build iid of n samples (labels 0) among `shards` workers. */
+static asg_status iid_build(size_t n, size_t shards, uint64_t seed,
+			    struct partition *p, struct diag *d)
+{
+	struct data_config c = { .partition = PARTITION_IID };
+	struct dataset ds = { .n = n, .y = calloc(n ? n : 1, sizeof(double)) };
+	assert_non_null(ds.y);
+	asg_status st = partition_build(&c, &ds, shards, seed, p, d);
+	free(ds.y);
+	return st;
+}
+
 struct partition_case {
 	size_t n, shards;
 };
@@ -504,8 +516,7 @@ static void test_partition_shards(void **state)
 		struct partition p;
 		struct diag d;
 		diag_init(&d);
-		assert_int_equal(partition_build(PARTITION_IID, pc->n, pc->shards, 3,
-						 &p, &d), ASG_OK);
+		assert_int_equal(iid_build(pc->n, pc->shards, 3, &p, &d), ASG_OK);
 		assert_int_equal(p.nshards, pc->shards);
 		assert_int_equal(p.start[0], 0);
 		assert_int_equal(p.start[pc->shards], pc->n);
@@ -530,9 +541,9 @@ static void test_partition_seeded(void **state)
 	struct partition a, b, c;
 	struct diag d;
 	diag_init(&d);
-	assert_int_equal(partition_build(PARTITION_IID, 100, 4, 5, &a, &d), ASG_OK);
-	assert_int_equal(partition_build(PARTITION_IID, 100, 4, 5, &b, &d), ASG_OK);
-	assert_int_equal(partition_build(PARTITION_IID, 100, 4, 6, &c, &d), ASG_OK);
+	assert_int_equal(iid_build(100, 4, 5, &a, &d), ASG_OK);
+	assert_int_equal(iid_build(100, 4, 5, &b, &d), ASG_OK);
+	assert_int_equal(iid_build(100, 4, 6, &c, &d), ASG_OK);
 	assert_memory_equal(a.index, b.index, 100 * sizeof *a.index);
 	assert_memory_not_equal(a.index, c.index, 100 * sizeof *a.index);
 	partition_release(&a);
@@ -552,8 +563,7 @@ static void test_partition_too_few_samples(void **state)
 		struct partition p;
 		struct diag d;
 		diag_init(&d);
-		assert_int_equal(partition_build(PARTITION_IID, cases[k].n,
-						 cases[k].shards, 1, &p, &d),
+		assert_int_equal(iid_build(cases[k].n, cases[k].shards, 1, &p, &d),
 				 ASG_EINPUT);
 		assert_string_equal(d.text, messages[k]);
 		assert_null(p.index);

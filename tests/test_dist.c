@@ -311,6 +311,9 @@ static double header_pdf(const struct dist *d, double x)
 	case DIST_PARETO:
 		return x >= p[1] ? p[0] * pow(p[1], p[0]) / pow(x, p[0] + 1)
 				 : 0;
+	case DIST_HALFNORMAL:
+		return x >= 0 ? 2 * exp(-x * x / (2 * p[0] * p[0])) /
+				(p[0] * sqrt(2 * 3.141592653589793)) : 0;
 	case DIST_CONSTANT:
 		break;
 	}
@@ -410,7 +413,8 @@ static void parse_bad_texts(void **state)
 		  "distribution 'Gamma', did you mean 'gamma'?" },
 		{ "foo(x=1)", "s.yaml:3:10: unknown distribution 'foo' "
 			      "(expected constant, uniform, exponential, "
-			      "normal, lognormal, gamma, weibull, pareto)" },
+			      "normal, lognormal, gamma, weibull, pareto, "
+			      "halfnormal)" },
 		{ "(mu=1)", "s.yaml:3:10: expected a distribution name, "
 			    "got '('" },
 		{ "2.5", "s.yaml:3:10: expected a distribution name, "

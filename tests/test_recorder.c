@@ -167,8 +167,8 @@ static void test_rows_round_trip(void **state)
 					       0.1 * (double)i, 0.7, NAN,
 					       i % 2 ? NAN : 0.9),
 				 ASG_OK);
-	struct worker_row w0 = { 0, "fast", 60, 0.6, 8.0, 1e6, 1.25, 0.01, 60, 2, 1 };
-	struct worker_row w1 = { 1, NULL, 0, 0.0, 0.0, 0.0, NAN, 0.01, 0, 0, 0 };
+	struct worker_row w0 = { 0, "fast", 60, 0.6, 8.0, 1e6, 1.25, 0.01, 60, 2, 1, 3, 250 };
+	struct worker_row w1 = { 1, NULL, 0, 0.0, 0.0, 0.0, NAN, 0.01, 0, 0, 0, 0, -1 };
 	assert_int_equal(recorder_worker(r, &w0), ASG_OK);
 	assert_int_equal(recorder_worker(r, &w1), ASG_OK);
 	struct run_result res = test_result("done");
@@ -356,7 +356,7 @@ static void make_nothing(const char *path)
 
 static const struct refuse_case refuse_cases[] = {
 	{ "v7.db", make_other_version,
-	  "'%s' has schema version 7, this asgdsim writes version 2" },
+	  "'%s' has schema version 7, this asgdsim writes version 3" },
 	{ "foreign.db", make_foreign, "'%s' is not an asgdsim database" },
 	{ "foreign-meta.db", make_foreign_meta, "'%s' is not an asgdsim database" },
 	{ "text.db", make_text_file, "cannot open '%s': file is not a database" },
@@ -396,6 +396,75 @@ static void test_refused_file_untouched(void **state)
 	assert_null(recorder_open(path, &d));
 	assert_string_equal(q_text(path, "PRAGMA journal_mode", buf, sizeof buf),
 			    "delete");
+	db_remove(path);
+}
+
+static void assert_integrity(const char *path);
+
+/* A database as version 2 wrote it: one finished run, without the
+ * workers columns dropped and shard_size and the table consensus that
+ * version 3 added. */
+static void make_version_2(const char *path)
+{
+	struct recorder *r = open_ok(path);
+	struct run_row row = test_row(0, 0, 1);
+	int64_t id;
+	assert_int_equal(recorder_run_begin(r, &row, &id), ASG_OK);
+	assert_int_equal(recorder_update(r, 0, 0.5, 1, 0, 0.01, 2.0), ASG_OK);
+	struct worker_row w = { 0, "g", 1, 1.0, 0.5, 0.0, 0.0, 0.01, 1, 0, 0, 0, -1 };
+	assert_int_equal(recorder_worker(r, &w), ASG_OK);
+	struct run_result res = test_result("done");
+	assert_int_equal(recorder_run_end(r, &res), ASG_OK);
+	recorder_close(r);
+	exec_sql(path, "DROP TABLE consensus;"
+		 " ALTER TABLE workers DROP COLUMN dropped;"
+		 " ALTER TABLE workers DROP COLUMN shard_size;"
+		 " UPDATE meta SET value = '2' WHERE key = 'schema_version'");
+}
+
+/* Opened to add runs, a version 2 database becomes version 3 with its run
+ * intact (NULL in the new columns); read only, it is refused with the way
+ * to migrate it. */
+static void test_migrates_version_2(void **state)
+{
+	(void)state;
+	char path[4096], want[8400];
+	struct diag d;
+	db_path(path, sizeof path, "v2.db");
+	make_version_2(path);
+	diag_init(&d);
+	assert_int_equal(report_print(path, stdout, &d), ASG_EIO);
+	snprintf(want, sizeof want, "'%s' has schema version 2, this asgdsim reads"
+		 " version 3 ('asgdsim migrate %s' upgrades it)", path, path);
+	assert_string_equal(d.text, want);
+	recorder_close(open_ok(path));
+	assert_int_equal(q_int(path, "SELECT value FROM meta WHERE key = 'schema_version'"), 3);
+	assert_int_equal(q_int(path, "SELECT COUNT(*) FROM workers WHERE dropped IS NULL"
+			       " AND shard_size IS NULL AND updates = 1"), 1);
+	assert_int_equal(q_int(path, "SELECT COUNT(*) FROM updates WHERE grad_norm2 = 2.0"), 1);
+	assert_int_equal(q_int(path, "SELECT COUNT(*) FROM consensus"), 0);
+	assert_integrity(path);
+	db_remove(path);
+}
+
+/* A version 2 database with a column this schema does not have is not
+ * migrated: refused with the column named, and left at version 2. */
+static void test_migration_refused(void **state)
+{
+	(void)state;
+	char path[4096], want[8400];
+	struct diag d;
+	db_path(path, sizeof path, "v2-extra.db");
+	make_version_2(path);
+	exec_sql(path, "ALTER TABLE runs ADD COLUMN extra REAL");
+	diag_init(&d);
+	assert_null(recorder_open(path, &d));
+	snprintf(want, sizeof want, "cannot migrate '%s': column runs.extra is not"
+		 " in this schema", path);
+	assert_string_equal(d.text, want);
+	assert_int_equal(q_int(path, "SELECT value FROM meta WHERE key = 'schema_version'"), 2);
+	assert_int_equal(q_int(path, "SELECT COUNT(*) FROM pragma_table_info('workers')"
+			       " WHERE name = 'dropped'"), 0);
 	db_remove(path);
 }
 
@@ -648,7 +717,7 @@ static void test_report_refuses(void **state)
 		{ "rtext.db", make_text_file,
 		  "cannot open '%s': file is not a database" },
 		{ "rv7.db", make_other_version,
-		  "'%s' has schema version 7, this asgdsim reads version 2" },
+		  "'%s' has schema version 7, this asgdsim reads version 3" },
 	};
 	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
 		char path[4096], want[4200];
@@ -708,6 +777,8 @@ int main(void)
 		cmocka_unit_test(test_refused_files),
 		cmocka_unit_test(test_refused_file_untouched),
 		cmocka_unit_test(test_close_without_end),
+		cmocka_unit_test(test_migrates_version_2),
+		cmocka_unit_test(test_migration_refused),
 		cmocka_unit_test(test_killed_run_keeps_checkpoints),
 		cmocka_unit_test(test_first_failure_kept),
 		cmocka_unit_test(test_report_lines),

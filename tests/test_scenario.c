@@ -653,13 +653,15 @@ static void bad_snippets_give_exact_messages(void **state)
 		  "4:27: expected true or false for 'data.header', got 'yes'" },
 		{ MINIMAL "data: {samples: 10, features: 20}\n",
 		  "4:17: 'data.samples' (10) must be >= 'data.features' (20)" },
-		{ MINIMAL "model: {kind: softmax}\n",
-		  "4:15: unknown model 'softmax' (expected none, quadratic, logreg)" },
+		{ MINIMAL "model: {kind: resnet}\n",
+		  "4:15: unknown model 'resnet' (expected none, quadratic, logreg, "
+		  "softmax, mlp, cnn)" },
 		{ MINIMAL "model: logreg\n",
 		  "4:8: expected a mapping for 'model', got 'logreg'" },
 		{ "stop: {updates: 100}\nprotocol: {kind: sync, step: linear(0.1)}\n"
 		  "workers: [{count: 2, compute: \"exponential(mean=1)\"}]\n",
-		  "2:30: unknown step size schedule 'linear' (expected constant)" },
+		  "2:30: unknown step size schedule 'linear' (expected constant, "
+		  "inverse_sqrt, drops, delay_adaptive, koloskova)" },
 		{ MINIMAL "name: a/b\n", "4:7: 'name' must not contain '/', got a/b" },
 		{ "stop: {updates: 100}\nprotocol: {kind: sync}\n"
 		  "workers:\n  - {compute: \"constant(value=1)\", name: a}\n"

@@ -104,6 +104,35 @@ static void zip_place_and_groups(void **state)
 }
 
 /* Malformed zips: located messages, no plan. */
+/* A null value leaves its key out of that point's document: the kinds that
+ * do not take model.hidden get their defaults, the others the value. */
+static void null_leaves_a_key_out(void **state)
+{
+	static const char yaml[] =
+		"name: z\n"
+		"stop: {updates: 10}\n"
+		"model: {kind: mlp, hidden: [7]}\n"
+		"data: {kind: csv, path: /dev/null}\n"
+		"protocol: {kind: async}\n"
+		"workers: [{count: 2, compute: \"exponential(mean=1)\"}]\n"
+		"sweep:\n"
+		"  zip:\n"
+		"    model.kind: [softmax, mlp, logreg]\n"
+		"    model.hidden: [~, [5, 3], null]\n";
+	struct scenario_plan plan;
+	struct diag d;
+	if (load(yaml, &plan, &d) != ASG_OK)
+		fail_msg("%s", d.text);
+	assert_int_equal(plan.nruns, 3);
+	assert_null(strstr(plan.runs[0].config_yaml, "hidden"));
+	assert_non_null(strstr(plan.runs[1].config_yaml, "hidden:\n  - 5\n  - 3\n"));
+	assert_null(strstr(plan.runs[2].config_yaml, "hidden"));
+	assert_string_equal(plan.runs[0].point_json,
+			    "{\"model.kind\":\"softmax\",\"model.hidden\":null}");
+	scenario_plan_release(&plan);
+	(void)state;
+}
+
 static void zip_errors(void **state)
 {
 	static const struct { const char *sweep; const char *message; } cases[] = {
@@ -137,6 +166,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(zip_shares_a_dimension),
 		cmocka_unit_test(zip_place_and_groups),
+		cmocka_unit_test(null_leaves_a_key_out),
 		cmocka_unit_test(zip_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -22,6 +22,7 @@ int cli_aoi(int argc, char **argv);
 int cli_plot(int argc, char **argv);
 int cli_merge(int argc, char **argv);
 int cli_verify(int argc, char **argv);
+int cli_migrate(int argc, char **argv);
 
 /* Print the diagnostic's message on stderr and return its exit status. */
 int cli_fail(const struct diag *d);

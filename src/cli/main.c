@@ -30,6 +30,9 @@ static const char help[] =
 	"        check the recorded runs' invariants (time never decreases,\n"
 	"        0 <= staleness <= k, gradients per tick, kappa, aoi); --replay:\n"
 	"        simulate each finished run anew and compare its rows bit for bit\n"
+	"  migrate DB\n"
+	"        bring a database of an older schema version to this one, when\n"
+	"        tables and columns were only added since\n"
 	"  report DB\n"
 	"        one line per run with its key figures, then per sweep point the\n"
 	"        mean and 95%% confidence interval over replications\n"
@@ -120,5 +123,7 @@ int main(int argc, char **argv)
 		return cli_merge(argc - 2, argv + 2);
 	if (!strcmp(verb, "verify"))
 		return cli_verify(argc - 2, argv + 2);
+	if (!strcmp(verb, "migrate"))
+		return cli_migrate(argc - 2, argv + 2);
 	return cli_usage_error("unknown verb '%s'", verb);
 }

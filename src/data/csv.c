@@ -7,19 +7,19 @@
  * in file order.  With data.header the first line is skipped unread.
  * Lines that are empty or blank are skipped; "\r\n" ends a line like "\n".
  * Every row has as many fields as the first one.  For a binary task a label
- * is 0 or 1, or -1 or +1 (read as 0 and 1).  No quoting: a quoted cell is a
- * bad number.
+ * is 0 or 1, or -1 or +1 (read as 0 and 1); for a multiclass task a class
+ * number, an integer from 0 to 65535 (DATASET_MAX_CLASS), kept as it is.
+ * No quoting: a quoted cell is a bad number.
  *
  * Errors are located "FILE:LINE:COL: message", LINE and COL counted from 1,
  * COL in bytes: the start of a bad cell, the first extra field of a long
- * row, the end of a short one.  The file is read whole into memory once.
+ * row, the end of a short one.  The file is read whole into memory once
+ * (datafile.c: gzip-compressed or plain).
  */
 #include "data_impl.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,47 +57,6 @@ static bool csv_buf_push(struct csv_buf *b, double v)
 	}
 	b->v[b->n++] = v;
 	return true;
-}
-
-/* *text <- the whole file, NUL-terminated (free it), *len its bytes. */
-static asg_status csv_slurp(const char *path, char **text, size_t *len,
-			    struct diag *d)
-{
-	asg_status st = ASG_OK;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return diag_set(d, ASG_EINPUT, "cannot open data file '%s': %s",
-				path, strerror(errno));
-	size_t cap = 0, n = 0, got;
-	char *buf = NULL;
-	do {
-		if (cap - n < 2) {      /* room for a byte and the NUL */
-			size_t bigger = cap ? 2 * cap : (size_t)1 << 16;
-			char *p = realloc(buf, bigger);
-			if (!p) {
-				st = diag_set(d, ASG_ENOMEM, "out of memory");
-				goto out_free_buf;
-			}
-			buf = p;
-			cap = bigger;
-		}
-		got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-	} while (got > 0);
-	if (ferror(f)) {
-		st = diag_set(d, ASG_EIO, "cannot read data file '%s': %s", path,
-			      strerror(errno));
-		goto out_free_buf;
-	}
-	buf[n] = '\0';
-	*text = buf;
-	*len = n;
-	goto out_close;
-out_free_buf:
-	free(buf);
-out_close:
-	fclose(f);
-	return st;
 }
 
 static bool csv_blank(char c)
@@ -142,18 +101,22 @@ static asg_status csv_bad_cell(struct csv_reader *r, int line, const char *ls,
 		       "%s'%.*s'%s", before, len, s, after);
 }
 
-/* The label's value for the task; false if a binary label is not 0/1/-1. */
+_Static_assert(DATASET_MAX_CLASS == 65535, "csv_row's message names 65535");
+
+/* The label's value for the task; false if a binary label is not 0/1/-1,
+ * or a class not an integer in 0 .. DATASET_MAX_CLASS. */
 static bool csv_label(const struct csv_reader *r, double v, double *label)
 {
-	if (r->task != TASK_BINARY)
+	switch (r->task) {
+	case TASK_BINARY:
+		return dataset_binary_label(v, label);
+	case TASK_MULTICLASS:
 		*label = v;
-	else if (v == 1.0)
-		*label = 1.0;
-	else if (v == 0.0 || v == -1.0)
-		*label = 0.0;
-	else
-		return false;
-	return true;
+		return v >= 0 && v <= DATASET_MAX_CLASS && v == floor(v);
+	default:
+		*label = v;
+		return true;
+	}
 }
 
 static size_t csv_fields(const char *s, const char *e)
@@ -215,7 +178,9 @@ static asg_status csv_row(struct csv_reader *r, int line, const char *s,
 		if (f == r->label) {
 			if (!csv_label(r, v, &v))
 				return csv_bad_cell(r, line, s, cell, end, "label ",
-						    " is not 0 or 1 (nor -1 or +1)");
+						    r->task == TASK_BINARY
+						    ? " is not 0 or 1 (nor -1 or +1)"
+						    : " is not a class number (an integer from 0 to 65535)");
 			ok = csv_buf_push(&r->y, v);
 		} else {
 			ok = csv_buf_push(&r->x, v);
@@ -265,7 +230,7 @@ asg_status csv_read(const struct data_config *cfg, enum data_task task,
 				cfg->label_column);
 	char *text = NULL;
 	size_t len = 0;
-	asg_status st = csv_slurp(cfg->path, &text, &len, d);
+	asg_status st = datafile_slurp(cfg->path, &text, &len, d);
 	if (st != ASG_OK)
 		return st;
 	struct csv_reader r = {

@@ -1,6 +1,8 @@
 /*
  * dataset.c — the dataset of a scenario: its rows from a source (generated
- * or read), then the held-out part cut off.
+ * or read), then the held-out part cut off (unless the source read a given
+ * one, data.test_path), the number of classes counted, and the features
+ * normalised (normalize.c).
  *
  * The run's RNG_DATA stream draws the synthetic rows first, then the
  * split.  The split, when data.test > 0: a uniform shuffle of all N rows
@@ -79,9 +81,58 @@ static asg_status dataset_split(struct dataset *all, double test,
 	dataset_gather(all, perm + n, n_test, out->x_test, out->y_test);
 	out->truth = all->truth;
 	all->truth = NULL;
+	out->channels = all->channels;
+	out->height = all->height;
+	out->width = all->width;
 out_free_perm:
 	free(perm);
 	return st;
+}
+
+bool dataset_binary_label(double v, double *label)
+{
+	if (v == 1.0)
+		*label = 1.0;
+	else if (v == 0.0 || v == -1.0)
+		*label = 0.0;
+	else
+		return false;
+	return true;
+}
+
+/* 1 + the largest of the labels of both parts (0 for regression). */
+static size_t dataset_classes(const struct dataset *ds, enum data_task task)
+{
+	double top = -1;
+	if (task == TASK_REGRESSION)
+		return 0;
+	for (size_t i = 0; i < ds->n; i++)
+		top = fmax(top, ds->y[i]);
+	for (size_t i = 0; i < ds->n_test; i++)
+		top = fmax(top, ds->y_test[i]);
+	assert(top >= 0 && top == floor(top));
+	return (size_t)top + 1;
+}
+
+/* Read or generate all the rows of cfg into *all. */
+static asg_status dataset_source(const struct data_config *cfg,
+				 enum data_task task, gsl_rng *rng,
+				 struct dataset *all, struct diag *d)
+{
+	switch (cfg->kind) {
+	case DATA_SYNTHETIC:
+		if (task == TASK_MULTICLASS)
+			return diag_set(d, ASG_EINPUT,
+					"synthetic data has no multiclass labels: use data.kind csv, idx or libsvm");
+		return synthetic_generate(cfg, task, rng, all, d);
+	case DATA_CSV:
+		return csv_read(cfg, task, all, d);
+	case DATA_IDX:
+		return idx_read(cfg, task, all, d);
+	case DATA_LIBSVM:
+		return libsvm_read(cfg, task, all, d);
+	}
+	return diag_set(d, ASG_EINPUT, "unknown data kind %d", (int)cfg->kind);
 }
 
 asg_status dataset_load(const struct data_config *cfg, enum data_task task,
@@ -93,22 +144,24 @@ asg_status dataset_load(const struct data_config *cfg, enum data_task task,
 	if (!(cfg->test >= 0.0 && cfg->test < 1.0))
 		return diag_set(d, ASG_EINPUT, "data.test must be in [0, 1), not %g",
 				cfg->test);
+	if (cfg->test_path[0] && cfg->test > 0.0)
+		return diag_set(d, ASG_EINPUT,
+				"data.test must be 0 with data.test_path, not %g",
+				cfg->test);
 	gsl_rng *rng = rng_stream_alloc(seed, rng_entity(RNG_DATA, 0));
 	if (!rng)
 		return diag_set(d, ASG_ENOMEM, "out of memory");
-	switch (cfg->kind) {
-	case DATA_SYNTHETIC:
-		st = synthetic_generate(cfg, task, rng, &all, d);
-		break;
-	case DATA_CSV:
-		st = csv_read(cfg, task, &all, d);
-		break;
-	default:
-		st = diag_set(d, ASG_EINPUT, "unknown data kind %d", (int)cfg->kind);
-		break;
-	}
-	if (st == ASG_OK)
+	st = dataset_source(cfg, task, rng, &all, d);
+	if (st == ASG_OK && all.n_test > 0) {     /* a given held-out part */
+		*out = all;
+		memset(&all, 0, sizeof all);
+	} else if (st == ASG_OK) {
 		st = dataset_split(&all, cfg->test, rng, out, d);
+	}
+	if (st == ASG_OK) {
+		out->classes = dataset_classes(out, task);
+		st = normalize_apply(cfg->normalize, cfg->kind, out, d);
+	}
 	if (st != ASG_OK)
 		dataset_release(out);
 	dataset_release(&all);

@@ -3,9 +3,9 @@
  * one label per row, a training part and an optional held-out part.
  *
  * Rows are stored row-major (sample i's features at x[i*d .. i*d+d)).
- * Labels are real numbers for regression and 0/1 for binary
- * classification.  A dataset is built once, before the simulation, and
- * read-only afterwards: workers share it.
+ * Labels are real numbers for regression, 0/1 for binary classification
+ * and 0 .. classes-1 for multiclass.  A dataset is built once, before the
+ * simulation, and read-only afterwards: workers share it.
  */
 #ifndef ASG_DATASET_H
 #define ASG_DATASET_H
@@ -40,10 +40,12 @@ struct dataset {
 };
 
 /* Build the dataset of a scenario: generate it (synthetic, from `seed`
- * through the RNG_DATA stream) or read it (csv).  The held-out part is the
- * last `test` fraction of a seeded shuffle.  On error records a message in
- * *d (located for a bad data file: "FILE:LINE:COL: ...") and returns it;
- * *out is then empty. */
+ * through the RNG_DATA stream) or read it (csv, idx, libsvm).  The held-out
+ * part is the given file (data.test_path), or the last `test` fraction of
+ * a seeded shuffle.  Then `classes` is counted and the features normalised
+ * (data.normalize, with the training rows' statistics).  On error records
+ * a message in *d (located for a bad data file: "FILE:LINE:COL: ...") and
+ * returns it; *out is then empty. */
 asg_status dataset_load(const struct data_config *cfg, enum data_task task,
 			uint64_t seed, struct dataset *out, struct diag *d);
 
@@ -54,14 +56,20 @@ void dataset_release(struct dataset *ds);
 struct partition {
 	size_t nshards;    /* workers */
 	size_t *index;     /* all training sample indices, shard by shard (owned) */
-	size_t *start;     /* nshards + 1 offsets into index (owned) */
+	size_t *start;     /* nshards + 1 offsets into index (owned): worker k
+	                      holds index[start[k] .. start[k+1]) */
 };
 
-/* Split n samples among nshards workers: iid = a random permutation
- * (seeded from `seed` through the RNG_PARTITION stream) cut into shards
- * whose sizes differ by at most one.  Fails with ASG_EINPUT if there are
- * fewer samples than shards. */
-asg_status partition_build(enum partition_kind kind, size_t n, size_t nshards,
+/* Split the ds->n training samples among nshards workers the way
+ * cfg->partition says (partition.c), drawing from `seed` through the
+ * RNG_PARTITION stream: iid (a random permutation cut into shards whose
+ * sizes differ by at most one), shards (label-sorted shards dealt out,
+ * cfg->shards_per_worker each) or dirichlet (each class split by
+ * proportions ~ Dirichlet(cfg->alpha); needs ds->classes).  Fails with
+ * ASG_EINPUT if there are fewer samples than shards, or a worker would get
+ * none; *out is then empty. */
+asg_status partition_build(const struct data_config *cfg,
+			   const struct dataset *ds, size_t nshards,
 			   uint64_t seed, struct partition *out, struct diag *d);
 
 void partition_release(struct partition *p);

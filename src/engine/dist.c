@@ -5,14 +5,20 @@
  * between any two tokens.  The grammar, in order of checking:
  *
  *	dist   := name '(' [param {',' param}] ')'
- *	param  := name '=' number          (number: strtod, finite)
+ *	param  := name '=' value           (value: an expression, expr.h)
  *
- * then every parameter of the kind must be present exactly once, and the
- * values in range (dist.h).  The first error is reported, located at the
- * character that causes it (missing parameters: at the closing ')'; an
- * unclosed parenthesis: at the '(').  Offsets count bytes from the text's
- * first character, as if the text were on one line.  With a NULL origin
- * the message is unlocated.
+ * then every parameter of the kind must be present exactly once (shift
+ * at most once), and the values finite and in range (dist.h).  The first
+ * error is reported, located at the character that causes it (missing
+ * parameters: at the closing ')'; an unclosed parenthesis: at the '(').
+ * A value that is not an expression at all, or a plain number out of
+ * range, keeps the messages of a number ("expected a number for 'mu', got
+ * 'abc'", "number out of range: '-1e999'"); an error further inside an
+ * expression has the expression's message.  Offsets count bytes from the
+ * text's first character, as if the text were on one line.  With a NULL
+ * origin the message is unlocated.
+ * A value without i is evaluated when parsed; a value with i keeps its
+ * code, and its range is checked by dist_at for each worker.
  * Numbers are read with strtod and written with "%.*g", both in the C locale
  * (asgdsim never calls setlocale).
  *
@@ -41,7 +47,7 @@
 
 #include "../common/suggest.h"
 
-#define DIST_NKINDS (DIST_PARETO + 1)
+#define DIST_NKINDS (DIST_HALFNORMAL + 1)
 
 /* What a parameter's value must satisfy. */
 enum dist_bound {
@@ -74,12 +80,16 @@ static const struct dist_spec dist_specs[DIST_NKINDS] = {
 			   { DIST_POSITIVE, DIST_POSITIVE } },
 	[DIST_PARETO] = { "pareto", 2, { "shape", "scale" },
 			  { DIST_POSITIVE, DIST_POSITIVE } },
+	[DIST_HALFNORMAL] = { "halfnormal", 1, { "sd" }, { DIST_POSITIVE } },
 };
+
+/* The optional parameter of every kind, in slot DIST_SHIFT. */
+static const char dist_shift_name[] = "shift";
 
 /* The names alone, for suggest_closest(); same order as dist_specs. */
 static const char *const dist_names[DIST_NKINDS] = {
 	"constant", "uniform", "exponential", "normal",
-	"lognormal", "gamma", "weibull", "pareto",
+	"lognormal", "gamma", "weibull", "pareto", "halfnormal",
 };
 
 const char *dist_name(enum dist_kind kind)
@@ -98,17 +108,12 @@ struct dist_parser {
 	const struct dist_spec *spec;     /* the kind, once its name is read */
 	const char *close;                /* the closing ')', once reached */
 	struct dist dist;                 /* the result under construction */
-	bool seen[DIST_MAX_PARAMS];       /* parameter i was given */
-	const char *value_at[DIST_MAX_PARAMS]; /* where its value starts */
+	bool seen[DIST_SLOTS];            /* slot s was given */
+	const char *value_at[DIST_SLOTS]; /* where its value starts */
 };
 
-/* Record the error located at `at`; unlocated when there is no origin. */
-static asg_status dist_fail(const struct dist_parser *p, const char *at,
-			    const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static asg_status dist_fail(const struct dist_parser *p, const char *at,
-			    const char *fmt, ...)
+asg_status dist_fail_at(struct diag *d, const struct dist_origin *where,
+			int offset, const char *fmt, ...)
 {
 	char msg[DIAG_TEXT_MAX];
 	va_list ap;
@@ -116,11 +121,15 @@ static asg_status dist_fail(const struct dist_parser *p, const char *at,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	if (!p->where)
-		return diag_set(p->d, ASG_EINPUT, "%s", msg);
-	return diag_at(p->d, ASG_EINPUT, p->where->file, p->where->line,
-		       p->where->col + (int)(at - p->text), "%s", msg);
+	if (!where)
+		return diag_set(d, ASG_EINPUT, "%s", msg);
+	return diag_at(d, ASG_EINPUT, where->file, where->line,
+		       where->col + offset, "%s", msg);
 }
+
+/* Record the error located at `at` of the parser's text. */
+#define dist_fail(p, at, ...) \
+	dist_fail_at((p)->d, (p)->where, (int)((at) - (p)->text), __VA_ARGS__)
 
 static bool dist_is_space(char c)
 {
@@ -250,30 +259,76 @@ static asg_status dist_parse_head(struct dist_parser *p)
 	return ASG_OK;
 }
 
-/* A finite number ending at a token boundary, for parameter `name`. */
-static asg_status dist_parse_number(struct dist_parser *p, const char *name,
-				    double *value)
+/* Slot s of a distribution: parameter p[s], or shift. */
+static double *dist_slot(struct dist *dist, int s)
 {
-	const char *start = p->pos;
-	const char *end = dist_token_end(start);
-	char *stop;
+	return s == DIST_SHIFT ? &dist->shift : &dist->p[s];
+}
 
-	errno = 0;
-	double v = strtod(start, &stop);
-	bool range = errno == ERANGE;
-	if (stop == start || stop != end || isnan(v) || (isinf(v) && !range))
+static double dist_slot_value(const struct dist *dist, int s)
+{
+	return s == DIST_SHIFT ? dist->shift : dist->p[s];
+}
+
+static const char *dist_slot_name(enum dist_kind kind, int s)
+{
+	return s == DIST_SHIFT ? dist_shift_name : dist_specs[kind].params[s];
+}
+
+static bool dist_slot_is_indexed(const struct dist *dist, int s)
+{
+	return (dist->indexed >> s) & 1u;
+}
+
+/* The error of the value starting at start: a value that is no expression
+ * at all (or a lone signed number out of range) reads as a bad number. */
+static asg_status dist_value_error(const struct dist_parser *p,
+				   const char *start, const char *name,
+				   const struct expr_error *err)
+{
+	const char *lead = start + (*start == '+' || *start == '-');
+	bool first = err->at == start || err->at == lead;
+
+	if (first && err->fault == EXPR_OPERAND)
 		return dist_fail(p, start, "expected a number for '%s', got '%.*s'",
-				 name, (int)(end - start), start);
-	if (range && (isinf(v) || v == 0))
+				 name, (int)(dist_token_end(start) - start), start);
+	if (first && err->fault == EXPR_RANGE)
 		return dist_fail(p, start, "number out of range: '%.*s'",
-				 (int)(end - start), start);
-	/* A subnormal result (ERANGE, v != 0) is kept: %.17g writes them. */
-	*value = v;
+				 (int)(err->end - start), start);
+	return dist_fail(p, err->at, "%s", err->msg);
+}
+
+/* The value of slot s, named name: evaluated now, or kept as code when it
+ * reads the worker index. */
+static asg_status dist_parse_value(struct dist_parser *p, int s,
+				   const char *name)
+{
+	struct expr_code *code = &p->dist.code;
+	uint8_t from = code->nop, nnum = code->nnum;
+	const char *start = p->pos;
+	const char *end;
+	struct expr_error err;
+
+	if (expr_parse(start, &end, code, &err) != ASG_OK)
+		return dist_value_error(p, start, name, &err);
+	size_t offset = (size_t)(start - p->text);
+	p->dist.text_at[s] = offset < UINT16_MAX ? (uint16_t)offset : UINT16_MAX;
+	if (expr_uses_index(code, from, code->nop)) {
+		p->dist.indexed |= (uint8_t)(1u << s);
+		p->dist.code_from[s] = from;
+		p->dist.code_to[s] = code->nop;
+	} else {
+		*dist_slot(&p->dist, s) = expr_eval(code, from, code->nop, 0);
+		code->nop = from;
+		code->nnum = nnum;
+		memset(code->op + from, 0, EXPR_CODE_MAX - from);
+		memset(code->num + nnum, 0, (EXPR_NUMS_MAX - nnum) * sizeof *code->num);
+	}
 	p->pos = end;
 	return ASG_OK;
 }
 
-/* name '=' number */
+/* name '=' value */
 static asg_status dist_parse_param(struct dist_parser *p)
 {
 	const struct dist_spec *spec = p->spec;
@@ -288,6 +343,8 @@ static asg_status dist_parse_param(struct dist_parser *p)
 	for (i = 0; i < spec->nparams; i++)
 		if (dist_word_is(start, len, spec->params[i]))
 			break;
+	if (i == spec->nparams && dist_word_is(start, len, dist_shift_name))
+		i = DIST_SHIFT;
 	if (i == spec->nparams) {
 		char expected[128];
 		dist_list(expected, sizeof expected, spec->params,
@@ -296,19 +353,18 @@ static asg_status dist_parse_param(struct dist_parser *p)
 				 "unknown parameter '%.*s' for '%s' (expected %s)",
 				 len, start, spec->name, expected);
 	}
+	const char *name = dist_slot_name(p->dist.kind, i);
 	if (p->seen[i])
-		return dist_fail(p, start, "parameter '%s' given twice",
-				 spec->params[i]);
+		return dist_fail(p, start, "parameter '%s' given twice", name);
 	p->pos = end;
 	dist_skip_spaces(p);
 	if (*p->pos != '=')
-		return dist_fail(p, p->pos, "expected '=' after '%s'",
-				 spec->params[i]);
+		return dist_fail(p, p->pos, "expected '=' after '%s'", name);
 	p->pos++;
 	dist_skip_spaces(p);
 	p->value_at[i] = p->pos;
 	p->seen[i] = true;
-	return dist_parse_number(p, spec->params[i], &p->dist.p[i]);
+	return dist_parse_value(p, i, name);
 }
 
 /* [param {',' param}] ')' — the '(' already read; sets p->close. */
@@ -354,37 +410,63 @@ static asg_status dist_check_end(struct dist_parser *p)
 	return ASG_OK;
 }
 
+/* Whether the value of slot s is finite and in range; if not, the message
+ * ("sigma must be > 0, got -0.3") goes to msg. */
+static bool dist_slot_ok(const struct dist *dist, int s, char *msg,
+			 size_t size)
+{
+	const struct dist_spec *spec = &dist_specs[dist->kind];
+	const char *name = dist_slot_name(dist->kind, s);
+	double v = dist_slot_value(dist, s);
+
+	if (!isfinite(v)) {
+		snprintf(msg, size, "%s must be a finite number, got %g", name, v);
+		return false;
+	}
+	switch (s == DIST_SHIFT ? DIST_NONNEG : spec->bounds[s]) {
+	case DIST_ANY:
+		return true;
+	case DIST_NONNEG:
+		snprintf(msg, size, "%s must be >= 0, got %g", name, v);
+		return v >= 0;
+	case DIST_POSITIVE:
+		snprintf(msg, size, "%s must be > 0, got %g", name, v);
+		return v > 0;
+	case DIST_ABOVE_PREV:
+		assert(s > 0);
+		snprintf(msg, size, "%s must be > %s (%g), got %g", name,
+			 spec->params[s - 1], dist->p[s - 1], v);
+		return v > dist->p[s - 1];
+	}
+	assert(!"unknown bound");
+	return false;
+}
+
+/* Slot s is a parameter of the kind, or shift. */
+static bool dist_has_slot(const struct dist *dist, int s)
+{
+	return s == DIST_SHIFT || s < dist_specs[dist->kind].nparams;
+}
+
+/* Every value that is known now: those not indexed, whose bound does not
+ * involve an indexed one. */
 static asg_status dist_check_ranges(struct dist_parser *p)
 {
-	const struct dist_spec *spec = p->spec;
-	const double *v = p->dist.p;
+	const struct dist *dist = &p->dist;
+	char msg[DIAG_TEXT_MAX];
 
-	for (int i = 0; i < spec->nparams; i++) {
-		const char *at = p->value_at[i];
-		const char *name = spec->params[i];
-		switch (spec->bounds[i]) {
-		case DIST_ANY:
-			break;
-		case DIST_NONNEG:
-			if (!(v[i] >= 0))
-				return dist_fail(p, at, "%s must be >= 0, got %g",
-						 name, v[i]);
-			break;
-		case DIST_POSITIVE:
-			if (!(v[i] > 0))
-				return dist_fail(p, at, "%s must be > 0, got %g",
-						 name, v[i]);
-			break;
-		case DIST_ABOVE_PREV:
-			assert(i > 0);
-			if (!(v[i] > v[i - 1]))
-				return dist_fail(p, at,
-						 "%s must be > %s (%g), got %g",
-						 name, spec->params[i - 1],
-						 v[i - 1], v[i]);
-			break;
-		}
+	for (int s = 0; s < DIST_SLOTS; s++) {
+		if (!dist_has_slot(dist, s))
+			continue;
+		bool later = dist_slot_is_indexed(dist, s) ||
+			     (s != DIST_SHIFT &&
+			      dist_specs[dist->kind].bounds[s] == DIST_ABOVE_PREV &&
+			      dist_slot_is_indexed(dist, s - 1));
+		if (!later && !dist_slot_ok(dist, s, msg, sizeof msg))
+			return dist_fail(p, p->value_at[s], "%s", msg);
 	}
+	if (!dist_indexed(dist))   /* offsets serve dist_at's messages only */
+		memset(p->dist.text_at, 0, sizeof p->dist.text_at);
 	return ASG_OK;
 }
 
@@ -396,12 +478,51 @@ asg_status dist_parse(const char *text, const struct dist_origin *where,
 	asg_status s;
 
 	assert(text && out && d);
+	memset(&p.dist, 0, sizeof p.dist);   /* padding too: dists compare by bytes */
 	if ((s = dist_parse_head(&p)) != ASG_OK ||
 	    (s = dist_parse_params(&p)) != ASG_OK ||
 	    (s = dist_check_end(&p)) != ASG_OK ||
 	    (s = dist_check_ranges(&p)) != ASG_OK)
 		return s;
 	*out = p.dist;
+	return ASG_OK;
+}
+
+int dist_index_offset(const struct dist *dist)
+{
+	for (int s = 0; s < DIST_SLOTS; s++)
+		if (dist_slot_is_indexed(dist, s))
+			return dist->text_at[s];
+	return 0;
+}
+
+asg_status dist_at(const struct dist *dist, long i,
+		   const struct dist_origin *where, struct dist *out,
+		   struct diag *d)
+{
+	struct dist c = *dist;
+	char msg[DIAG_TEXT_MAX];
+
+	if (!dist_indexed(dist)) {
+		*out = c;
+		return ASG_OK;
+	}
+	for (int s = 0; s < DIST_SLOTS; s++)
+		if (dist_slot_is_indexed(dist, s))
+			*dist_slot(&c, s) = expr_eval(&dist->code, dist->code_from[s],
+						      dist->code_to[s], (double)i);
+	for (int s = 0; s < DIST_SLOTS; s++) {
+		if (!dist_has_slot(dist, s) || dist_slot_ok(&c, s, msg, sizeof msg))
+			continue;
+		return dist_fail_at(d, where, dist->text_at[s], "%s at i = %ld",
+				    msg, i);
+	}
+	c.indexed = 0;
+	memset(c.code_from, 0, sizeof c.code_from);
+	memset(c.code_to, 0, sizeof c.code_to);
+	memset(c.text_at, 0, sizeof c.text_at);
+	memset(&c.code, 0, sizeof c.code);
+	*out = c;
 	return ASG_OK;
 }
 
@@ -420,7 +541,8 @@ static double dist_gauss_hazard(double a)
 	return t;
 }
 
-double dist_sample(const struct dist *dist, gsl_rng *rng)
+/* A draw of the kind, without shift. */
+static double dist_draw(const struct dist *dist, gsl_rng *rng)
 {
 	const double *p = dist->p;
 
@@ -441,12 +563,21 @@ double dist_sample(const struct dist *dist, gsl_rng *rng)
 		return gsl_ran_weibull(rng, p[0], p[1]);
 	case DIST_PARETO:
 		return gsl_ran_pareto(rng, p[0], p[1]);
+	case DIST_HALFNORMAL:
+		return fabs(gsl_ran_gaussian(rng, p[0]));
 	}
 	assert(!"unknown distribution kind");
 	return 0;
 }
 
-double dist_mean(const struct dist *dist)
+double dist_sample(const struct dist *dist, gsl_rng *rng)
+{
+	assert(!dist_indexed(dist));
+	return dist_draw(dist, rng) + dist->shift;
+}
+
+/* The mean of the kind, without shift. */
+static double dist_kind_mean(const struct dist *dist)
 {
 	const double *p = dist->p;
 
@@ -468,9 +599,17 @@ double dist_mean(const struct dist *dist)
 		return p[0] * exp(gsl_sf_lngamma(1.0 + 1.0 / p[1]));
 	case DIST_PARETO:
 		return p[0] > 1 ? p[0] * p[1] / (p[0] - 1) : INFINITY;
+	case DIST_HALFNORMAL:
+		return p[0] * 0.79788456080286535588;   /* sqrt(2 / pi) */
 	}
 	assert(!"unknown distribution kind");
 	return 0;
+}
+
+double dist_mean(const struct dist *dist)
+{
+	assert(!dist_indexed(dist));
+	return dist_kind_mean(dist) + dist->shift;
 }
 
 /* The density of N(mu, s^2) truncated to x >= 0. */
@@ -491,6 +630,8 @@ double dist_pdf(const struct dist *dist, double x)
 {
 	const double *p = dist->p;
 
+	assert(!dist_indexed(dist));
+	x -= dist->shift;
 	switch (dist->kind) {
 	case DIST_CONSTANT:
 		return 0;
@@ -508,6 +649,8 @@ double dist_pdf(const struct dist *dist, double x)
 		return gsl_ran_weibull_pdf(x, p[0], p[1]);
 	case DIST_PARETO:
 		return gsl_ran_pareto_pdf(x, p[0], p[1]);
+	case DIST_HALFNORMAL:
+		return x < 0 ? 0 : 2 * gsl_ran_gaussian_pdf(x, p[0]);
 	}
 	assert(!"unknown distribution kind");
 	return 0;
@@ -515,29 +658,35 @@ double dist_pdf(const struct dist *dist, double x)
 
 /* ---- formatting ------------------------------------------------------- */
 
-/* The shortest of %.15g, %.16g, %.17g that reads back as v: "0.3", not
- * "0.29999999999999999" (%.17g always reads back). */
-static void dist_format_number(double v, char *buf, size_t size)
+/* Slot s as text: its expression, or its number. */
+static void dist_format_slot(const struct dist *dist, int s, char *buf,
+			     size_t size)
 {
-	for (int prec = 15; prec <= 17; prec++) {
-		snprintf(buf, size, "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			return;
-	}
+	if (dist_slot_is_indexed(dist, s))
+		expr_format(&dist->code, dist->code_from[s], dist->code_to[s],
+			    buf, size);
+	else
+		expr_format_number(dist_slot_value(dist, s), buf, size);
 }
 
 int dist_format(const struct dist *dist, char *buf, size_t size)
 {
 	assert((unsigned)dist->kind < DIST_NKINDS);
 	const struct dist_spec *spec = &dist_specs[dist->kind];
-	char text[256]; /* name + 4 x (", " + name + "=" + 24 digits) fits */
-	char num[32];
+	/* name + 5 x (", " + name + "=" + a value); a value is at most an
+	 * expression of EXPR_CODE_MAX instructions, each within 32 bytes */
+	char text[DIST_SLOTS * (EXPR_CODE_MAX * 32 + 16) + 32];
+	char value[EXPR_CODE_MAX * 32];
 	int len = snprintf(text, sizeof text, "%s(", spec->name);
 
-	for (int i = 0; i < spec->nparams; i++) {
-		dist_format_number(dist->p[i], num, sizeof num);
-		len += snprintf(text + len, sizeof text - (size_t)len,
-				"%s%s=%s", i ? ", " : "", spec->params[i], num);
+	for (int s = 0; s < DIST_SLOTS; s++) {
+		if (!dist_has_slot(dist, s) ||
+		    (s == DIST_SHIFT && dist->shift == 0 &&
+		     !dist_slot_is_indexed(dist, s)))
+			continue;
+		dist_format_slot(dist, s, value, sizeof value);
+		len += snprintf(text + len, sizeof text - (size_t)len, "%s%s=%s",
+				s ? ", " : "", dist_slot_name(dist->kind, s), value);
 	}
 	assert((size_t)len + 1 < sizeof text);
 	snprintf(text + len, sizeof text - (size_t)len, ")");

@@ -32,6 +32,10 @@ enum rng_entity_kind {
 	RNG_BATCH = 7,      /* minibatch sampling of worker i */
 	RNG_AGENT_LINK = 8, /* agent-to-agent link, index = i * D + j */
 	RNG_TOPOLOGY = 9,   /* a random communication graph */
+	RNG_GOSSIP = 10,    /* agent i's choices of a neighbour (gossip) */
+	RNG_CLIENTS = 11,   /* the server's draws of clients (fedavg, fedbuff,
+	                       fedasync), index 0 */
+	RNG_AVAILABILITY = 12, /* client i's on/off intervals (fedavg) */
 };
 
 /* The entity id of the index-th entity of a kind. */

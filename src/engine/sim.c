@@ -34,7 +34,13 @@ static asg_status sim_init_worker(struct sim *s, struct worker *w, long id,
 	uint64_t seed = sc->seed;
 	w->id = id;
 	w->group = group;
-	w->compute = &sc->groups[group].compute;
+	struct diag unused;
+	diag_init(&unused);
+	asg_status in_range = dist_at(&sc->groups[group].compute, id, NULL,
+				      &w->compute_at, &unused);
+	assert(in_range == ASG_OK);   /* validated for every worker index */
+	(void)in_range;
+	w->compute = &w->compute_at;
 	w->step = sc->groups[group].step > 0 ? sc->groups[group].step
 					     : sc->protocol.step;
 	w->rng = rng_stream_alloc(seed, rng_entity(RNG_WORKER, (uint64_t)id));
@@ -75,7 +81,7 @@ static asg_status sim_init_problem(struct sim *s, struct diag *d)
 		st = dataset_load(&sc->data, ops->task, sc->data.seed, &s->data, d);
 		if (st != ASG_OK)
 			return st;
-		st = partition_build(sc->data.partition, s->data.n,
+		st = partition_build(&sc->data, &s->data,
 				     (size_t)sc->nworkers, sc->data.seed, &s->part, d);
 		if (st != ASG_OK)
 			return st;
@@ -97,6 +103,21 @@ static asg_status sim_init_problem(struct sim *s, struct diag *d)
 		return diag_set(d, ASG_ENOMEM, "out of memory");
 	model_init_params(&s->model, s->x, init);
 	gsl_rng_free(init);
+	return ASG_OK;
+}
+
+/* The step policy, momentum and DC-ASGD of the run (step.h); koloskova
+ * without L= takes the model's. */
+static asg_status sim_init_steps(struct sim *s, struct diag *d)
+{
+	const struct protocol_config *p = &s->sc->protocol;
+	double smoothness = NAN;
+	if (step_needs_smoothness(&p->policy) &&
+	    sim_smoothness(s, &smoothness) != ASG_OK)
+		return diag_set(d, ASG_ENOMEM, "out of memory");
+	if (step_init(&s->steps, &p->policy, s->nworkers, p->momentum,
+		      p->dc_lambda, s->dim, s->x, smoothness) != ASG_OK)
+		return diag_set(d, ASG_ENOMEM, "out of memory");
 	return ASG_OK;
 }
 
@@ -127,6 +148,8 @@ asg_status sim_init(struct sim *s, const struct scenario *sc,
 		st = diag_set(d, ASG_ENOMEM, "out of memory");
 		goto out_release;
 	}
+	if ((st = sim_init_steps(s, d)) != ASG_OK)
+		goto out_release;
 	return ASG_OK;
 
 out_release:
@@ -158,6 +181,7 @@ void sim_release(struct sim *s)
 	free(s->workers);
 	s->workers = NULL;
 	eventq_release(&s->q);
+	step_release(&s->steps);
 	free(s->x);
 	free(s->full_grad);
 	free(s->server_work);
@@ -284,19 +308,30 @@ static bool sim_records_tick(const struct sim *s)
 			  (r->updates == RECORD_EVERY && s->k % (uint64_t)r->updates_every == 0));
 }
 
+double sim_step_size(const struct sim *s, const struct worker *w, double step,
+		     uint64_t staleness)
+{
+	double a = w->step == s->step ? step
+		 : step == s->step ? w->step : step * (w->step / s->step);
+	return step_size(&s->steps, a, s->k, staleness);
+}
+
 void sim_apply_gradient(struct sim *s, struct worker *w, double scale,
 			double step)
 {
 	assert(s->k >= w->version);
 	uint64_t staleness = s->k - w->version;
+	double alpha = sim_step_size(s, w, step, staleness);
 	if (s->dim) {
 		if (!isfinite(w->grad_norm2)) {
 			sim_diverge(s);
 			return;
 		}
-		cblas_daxpy((int)s->dim, -scale, w->grad, 1, s->x, 1);
+		double coef = alpha == step ? scale : scale / step * alpha;
+		if (coef != 0)
+			step_apply(&s->steps, s->x, w->grad, w->params, coef);
 	}
-	sim_count_update(s, w, staleness, step, w->grad_norm2);
+	sim_count_update(s, w, staleness, alpha, w->grad_norm2);
 }
 
 void sim_count_update(struct sim *s, struct worker *w, uint64_t staleness,
@@ -363,6 +398,8 @@ static void sim_evaluate_if_due(struct sim *s)
 
 void sim_tick(struct sim *s)
 {
+	if (s->dim)
+		step_tick(&s->steps, s->x);
 	s->k++;
 	sim_evaluate_if_due(s);
 	if (s->sc->stop.updates && s->k >= s->sc->stop.updates &&

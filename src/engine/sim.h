@@ -44,6 +44,7 @@
 #include "../record/recorder.h"
 #include "../scenario/scenario.h"
 #include "eventq.h"
+#include "step.h"
 
 /* What an event means; `who` is a worker's index. */
 enum sim_event {
@@ -51,12 +52,15 @@ enum sim_event {
 	SIM_COMPUTE_DONE,       /* worker who finished its gradient */
 	SIM_GRAD_AT_SERVER,     /* worker who's gradient reached the server */
 	SIM_BLOCK_AT_AGENT,     /* a block message (who = its slot) arrived */
+	SIM_TIMER,              /* a protocol's own timer (who is the protocol's:
+	                           fedavg's deadline carries its round) */
 };
 
 struct worker {
 	long id;                   /* index in 0 .. nworkers-1 */
 	size_t group;              /* index of its group in the scenario */
-	const struct dist *compute;/* its compute-time distribution (not owned) */
+	const struct dist *compute;/* its compute-time distribution: compute_at */
+	struct dist compute_at;    /* its group's, at its index (dist_at) */
 	gsl_rng *rng;              /* compute times (owned) */
 	gsl_rng *batch_rng;        /* minibatch sampling (owned) */
 	struct link up;            /* worker -> server */
@@ -77,6 +81,11 @@ struct worker {
 	uint64_t messages_sent;    /* messages it handed to links */
 	uint64_t messages_lost;    /* of those, lost by the network */
 	uint64_t messages_outdated;/* copies it received older than its own */
+	uint64_t dropped;          /* its jobs whose work was thrown away: a
+	                              gradient refused on arrival, or a job
+	                              abandoned by a restart (backup); a
+	                              client dropped at a deadline (fedavg) or
+	                              an update too stale (fedbuff, fedasync) */
 };
 
 enum sim_outcome {
@@ -105,6 +114,7 @@ struct sim {
 	enum sim_outcome outcome;    /* SIM_RUNNING until the loop ends */
 	int64_t diverged_at;         /* tick of divergence, -1 if none */
 	double step;                 /* the protocol's step size */
+	struct step steps;           /* step policy, momentum, DC-ASGD (step.h) */
 
 	struct worker *workers;      /* nworkers workers (owned) */
 	long nworkers;
@@ -153,8 +163,9 @@ asg_status sim_record_summary(const struct sim *s, double wall_seconds);
 /* The block Lipschitz constants L^{ij} as `coupling` rows, for the blocks
  * lo[i] .. lo[i+1] of x (blocks + 1 offsets): ||G_ij||_2 with G = A^T A / N
  * for the quadratic (exact), ||G_ij||_2 / 4 for logreg (an upper bound),
- * plus l2 on the diagonal; nothing for the timing-only model or without a
- * recorder.  Allocates: call it at set-up. */
+ * plus l2 on the diagonal; nothing for the other models (no bound from
+ * the data's Gram matrix) or without a recorder.  Allocates: call it at
+ * set-up. */
 asg_status sim_record_coupling(struct sim *s, const size_t *lo, long blocks);
 
 /* For a parameter server: L of grad f as the `coupling` row (0, 0), the
@@ -206,12 +217,29 @@ void sim_record_interval(struct sim *s, const struct worker *w,
 void sim_send_gradient(struct sim *s, struct worker *w);
 
 /* x -= scale * w->grad, and record the gradient as applied at the current
- * tick with staleness k - w->version and step size `step`. */
+ * tick with staleness k - w->version and step size `step`.  The step
+ * policy (step.h) decides the step: `step` is its base value a, replaced
+ * by the group's workers[g].step when given (a scaled by
+ * workers[g].step / protocol.step), and x moves by (scale / step) times
+ * the policy's step; with protocol.dc_lambda the gradient is compensated
+ * with w->params as the point it was read at.  A constant policy leaves
+ * scale and step as they are. */
 void sim_apply_gradient(struct sim *s, struct worker *w, double scale,
 			double step);
 
-/* Advance the global clock by one tick; evaluates and records on the
- * scenario's strides, and stops the run when a limit is reached. */
+/* The policy's step for a gradient of w with this staleness applied at the
+ * current tick, from the protocol's step (see sim_apply_gradient). */
+double sim_step_size(const struct sim *s, const struct worker *w, double step,
+		     uint64_t staleness);
+
+/* L, the Lipschitz constant of grad f: exact for the quadratic, an upper
+ * bound for logreg (as sim_record_coupling); NAN for other models.
+ * Allocates d x d doubles: call it at set-up.  ASG_ENOMEM on failure. */
+asg_status sim_smoothness(const struct sim *s, double *L);
+
+/* Advance the global clock by one tick (with protocol.momentum, adding the
+ * momentum term to x first); evaluates and records on the scenario's
+ * strides, and stops the run when a limit is reached. */
 void sim_tick(struct sim *s);
 
 /* True once the loop should end. */

@@ -66,6 +66,9 @@ asg_status sim_record_summary(const struct sim *s, double wall_seconds)
 			.messages_sent = w->messages_sent,
 			.messages_lost = w->messages_lost,
 			.messages_outdated = w->messages_outdated,
+			.dropped = w->dropped,
+			.shard_size = s->part.start
+				? (int64_t)(s->part.start[i + 1] - s->part.start[i]) : -1,
 		};
 		recorder_worker(s->rec, &row);
 	}
@@ -85,25 +88,47 @@ asg_status sim_record_summary(const struct sim *s, double wall_seconds)
 	return recorder_run_end(s->rec, &res);
 }
 
+/* L^{ij} of blocks i and j of x from the Gram matrix (coupling.h). */
+static double sim_block_lipschitz(const struct sim *s, const double *gram,
+				  const size_t *lo, long i, long j)
+{
+	double scale = s->sc->model.kind == MODEL_LOGREG ? 0.25 : 1.0;
+	double l = scale * coupling_block_norm(gram, s->dim, lo[i], lo[i + 1],
+					       lo[j], lo[j + 1]);
+	return i == j ? l + s->model.l2 : l;
+}
+
 asg_status sim_record_coupling(struct sim *s, const size_t *lo, long blocks)
 {
 	enum model_kind kind = s->sc->model.kind;
-	if (!s->rec || kind == MODEL_NONE)
+	if (!s->rec || (kind != MODEL_QUADRATIC && kind != MODEL_LOGREG))
 		return ASG_OK;
 	size_t d = s->dim;
 	double *gram = malloc(d * d * sizeof *gram);
 	if (!gram)
 		return ASG_ENOMEM;
 	quadgrad_gram(&s->data, gram);
-	double scale = kind == MODEL_LOGREG ? 0.25 : 1.0;
 	for (long i = 0; i < blocks; i++)
-		for (long j = 0; j < blocks; j++) {
-			double l = scale * coupling_block_norm(gram, d, lo[i], lo[i + 1],
-							      lo[j], lo[j + 1]);
-			if (i == j)
-				l += s->model.l2;
-			recorder_coupling(s->rec, i, j, l, kind == MODEL_QUADRATIC);
-		}
+		for (long j = 0; j < blocks; j++)
+			recorder_coupling(s->rec, i, j,
+					  sim_block_lipschitz(s, gram, lo, i, j),
+					  kind == MODEL_QUADRATIC);
+	free(gram);
+	return ASG_OK;
+}
+
+asg_status sim_smoothness(const struct sim *s, double *L)
+{
+	enum model_kind kind = s->sc->model.kind;
+	size_t whole[2] = { 0, s->dim };
+	*L = NAN;
+	if (kind != MODEL_QUADRATIC && kind != MODEL_LOGREG)
+		return ASG_OK;
+	double *gram = malloc(s->dim * s->dim * sizeof *gram);
+	if (!gram)
+		return ASG_ENOMEM;
+	quadgrad_gram(&s->data, gram);
+	*L = sim_block_lipschitz(s, gram, whole, 0, 0);
 	free(gram);
 	return ASG_OK;
 }

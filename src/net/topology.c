@@ -10,6 +10,28 @@
 
 #include "../engine/rng.h"
 
+/* The rows r of the torus of D agents: the largest divisor of D with
+ * r * r <= D (a prime D gives 1 row: a ring). */
+static long topology_torus_rows(long D)
+{
+	long r = 1;
+	for (long q = 1; q * q <= D; q++)
+		if (D % q == 0)
+			r = q;
+	return r;
+}
+
+/* Agents i and j are next to each other, along a row or a column, on the
+ * wrap-around r x c grid where agent i sits at (i / c, i % c). */
+static bool topology_torus_edge(long D, long i, long j)
+{
+	long r = topology_torus_rows(D), c = D / r;
+	long ri = i / c, ci = i % c, rj = j / c, cj = j % c;
+	if (ri == rj)
+		return cj == (ci + 1) % c || ci == (cj + 1) % c;
+	return ci == cj && (rj == (ri + 1) % r || ri == (rj + 1) % r);
+}
+
 static bool topology_fixed_edge(enum topology_kind t, long D, long i, long j)
 {
 	switch (t) {
@@ -19,6 +41,8 @@ static bool topology_fixed_edge(enum topology_kind t, long D, long i, long j)
 		return j == (i + 1) % D || i == (j + 1) % D;
 	case TOPOLOGY_STAR:
 		return i == 0 || j == 0;
+	case TOPOLOGY_TORUS:
+		return topology_torus_edge(D, i, j);
 	default:
 		return false;
 	}

@@ -8,6 +8,11 @@
  *                   network.degree neighbours (configuration model with
  *                   restarts), from the run's RNG_TOPOLOGY stream
  *   edges           the undirected pairs of network.edges
+ *   torus           a wrap-around grid of r rows and c = D / r columns, r
+ *                   the largest divisor of D with r * r <= D (16 agents:
+ *                   4 x 4, 12: 3 x 4); agent i at row i / c, column i % c
+ *                   is joined to its left, right, upper and lower
+ *                   neighbours (fewer when r or c is 1 or 2)
  * Every graph is undirected: adj[i * D + j] == adj[j * D + i].
  */
 #ifndef ASG_TOPOLOGY_H

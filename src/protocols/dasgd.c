@@ -376,6 +376,7 @@ static void dasgd_on_event(struct sim *s, const struct event *ev)
 		break;
 	case SIM_PARAMS_AT_WORKER:
 	case SIM_GRAD_AT_SERVER:
+	case SIM_TIMER:
 		assert(!"no parameter server in dasgd");
 		break;
 	}

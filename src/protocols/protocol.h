@@ -36,11 +36,26 @@ long protocol_gradients_per_tick(const struct scenario *sc);
 extern const struct protocol protocol_sync;
 extern const struct protocol protocol_async;
 extern const struct protocol protocol_dasgd;
+extern const struct protocol protocol_backup;
+extern const struct protocol protocol_hybrid;
+extern const struct protocol protocol_ssp;
+extern const struct protocol protocol_local;
+extern const struct protocol protocol_allreduce;
+extern const struct protocol protocol_gossip;
+extern const struct protocol protocol_fedavg;
+extern const struct protocol protocol_fedbuff;
+extern const struct protocol protocol_fedasync;
+extern const struct protocol protocol_rennala;
+extern const struct protocol protocol_ringmaster;
 
 /* The stamps of agent i's copy of block j in its current snapshot and in
  * its view, during or after a dasgd run (for tests: the snapshot is never
  * newer than the view). */
 void dasgd_stamps(const struct sim *s, long i, long j, uint64_t *snapshot,
 		  uint64_t *view);
+
+/* The round of agent i during or after a gossip run with metropolis
+ * mixing (for tests: with step 0 its model is row i of W^round X^0). */
+uint64_t gossip_round(const struct sim *s, long i);
 
 #endif

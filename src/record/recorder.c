@@ -49,6 +49,7 @@ enum recorder_stmt {
 	STMT_AOI_SUMMARY,/* an aoi_summary row */
 	STMT_COUPLING,   /* a coupling row */
 	STMT_TIMELINE,   /* a timeline row */
+	STMT_CONSENSUS,  /* a consensus row */
 	STMT_COUNT
 };
 
@@ -76,8 +77,9 @@ static const char *const recorder_sql[STMT_COUNT] = {
 	[STMT_WORKER] =
 		"INSERT INTO workers (run_id, worker, grp, updates, kappa,"
 		" busy_time, bytes_sent, mean_staleness, step, messages_sent,"
-		" messages_lost, messages_outdated)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+		" messages_lost, messages_outdated, dropped, shard_size)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+		" ?14)",
 	[STMT_AOI] =
 		"INSERT INTO aoi (run_id, k, i, j, age) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[STMT_AOI_SUMMARY] =
@@ -89,6 +91,8 @@ static const char *const recorder_sql[STMT_COUNT] = {
 	[STMT_TIMELINE] =
 		"INSERT INTO timeline (run_id, worker, kind, start, end)"
 		" VALUES (?1, ?2, ?3, ?4, ?5)",
+	[STMT_CONSENSUS] =
+		"INSERT INTO consensus (run_id, k, t, distance) VALUES (?1, ?2, ?3, ?4)",
 };
 
 /* An updates row waiting to be written. */
@@ -362,6 +366,11 @@ asg_status recorder_worker(struct recorder *r, const struct worker_row *w)
 	sqlite3_bind_int64(st, 10, (int64_t)w->messages_sent);
 	sqlite3_bind_int64(st, 11, (int64_t)w->messages_lost);
 	sqlite3_bind_int64(st, 12, (int64_t)w->messages_outdated);
+	sqlite3_bind_int64(st, 13, (int64_t)w->dropped);
+	if (w->shard_size >= 0)
+		sqlite3_bind_int64(st, 14, w->shard_size);
+	else
+		sqlite3_bind_null(st, 14);
 	return recorder_step(r, STMT_WORKER);
 }
 
@@ -413,6 +422,18 @@ asg_status recorder_coupling(struct recorder *r, long i, long j, double l,
 	recorder_bind_real(st, 4, l);
 	sqlite3_bind_int(st, 5, exact);
 	return recorder_step_row(r, STMT_COUPLING);
+}
+
+asg_status recorder_consensus(struct recorder *r, uint64_t k, double t,
+			      double distance)
+{
+	sqlite3_stmt *st = recorder_row_stmt(r, STMT_CONSENSUS);
+	if (!st)
+		return r->status;
+	sqlite3_bind_int64(st, 2, (int64_t)k);
+	recorder_bind_real(st, 3, t);
+	recorder_bind_real(st, 4, distance);
+	return recorder_step_row(r, STMT_CONSENSUS);
 }
 
 asg_status recorder_timeline(struct recorder *r, long worker, const char *kind,

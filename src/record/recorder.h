@@ -2,7 +2,7 @@
  * recorder.h — the results database: one SQLite file, many runs.
  *
  * Tables (docs/schema.md): meta, runs, workers, updates, evals, aoi,
- * aoi_summary, coupling, bound, timeline.
+ * aoi_summary, coupling, bound, timeline, consensus.
  * Opening a database creates the schema if the file is new and checks the
  * schema version if it is not (another version is refused, ASG_EIO with a
  * message); runs are always added, never overwritten.  The database is in
@@ -29,7 +29,7 @@
 
 #include "../common/diag.h"
 
-#define RECORDER_SCHEMA_VERSION 2
+#define RECORDER_SCHEMA_VERSION 3
 #define RECORDER_BATCH 100000
 
 struct recorder;
@@ -96,6 +96,8 @@ struct worker_row {
 	uint64_t messages_sent;   /* messages it handed to links */
 	uint64_t messages_lost;   /* of those, lost by the network */
 	uint64_t messages_outdated; /* messages it received older than its copy */
+	uint64_t dropped;         /* jobs whose work was thrown away */
+	int64_t shard_size;       /* training samples of its shard, -1 if none */
 };
 
 asg_status recorder_worker(struct recorder *r, const struct worker_row *w);
@@ -125,6 +127,11 @@ asg_status recorder_coupling(struct recorder *r, long i, long j, double l,
 /* An interval of worker activity (kind: compute, uplink, downlink). */
 asg_status recorder_timeline(struct recorder *r, long worker, const char *kind,
 			     double start, double end);
+
+/* The consensus distance (1/n) sum_i ||x_i - xbar||^2 of the agents'
+ * models at tick k (gossip). */
+asg_status recorder_consensus(struct recorder *r, uint64_t k, double t,
+			      double distance);
 
 /* Finish the run: its summary, then commit. */
 asg_status recorder_run_end(struct recorder *r, const struct run_result *res);

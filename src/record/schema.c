@@ -26,7 +26,7 @@
 /* How long a writer waits for another one holding the file (ms). */
 #define SCHEMA_BUSY_TIMEOUT_MS 60000
 
-static const char schema_ddl[] =
+const char schema_ddl[] =
 	"CREATE TABLE IF NOT EXISTS meta (\n"
 	"  key   TEXT PRIMARY KEY,\n"
 	"  value TEXT\n"
@@ -71,6 +71,8 @@ static const char schema_ddl[] =
 	"  messages_sent  INTEGER,\n"
 	"  messages_lost  INTEGER,\n"
 	"  messages_outdated INTEGER,\n"
+	"  dropped        INTEGER,\n"
+	"  shard_size     INTEGER,\n"
 	"  PRIMARY KEY (run_id, worker)\n"
 	");\n"
 	"CREATE TABLE IF NOT EXISTS updates (\n"
@@ -144,10 +146,20 @@ static const char schema_ddl[] =
 	"  start  REAL NOT NULL,\n"
 	"  end    REAL NOT NULL\n"
 	");\n"
+	"CREATE TABLE IF NOT EXISTS consensus (\n"
+	"  run_id   INTEGER NOT NULL REFERENCES runs (run_id),\n"
+	"  k        INTEGER NOT NULL,\n"
+	"  t        REAL,\n"
+	"  distance REAL\n"
+	");\n"
 	"INSERT OR IGNORE INTO meta (key, value) VALUES\n"
 	"  ('schema_version', '" SCHEMA_TEXT(RECORDER_SCHEMA_VERSION) "'),\n"
 	"  ('asgdsim_version', '" ASGDSIM_VERSION "'),\n"
 	"  ('created', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));\n";
+
+const char schema_version_update[] =
+	"UPDATE meta SET value = '" SCHEMA_TEXT(RECORDER_SCHEMA_VERSION) "'"
+	" WHERE key = 'schema_version';";
 
 asg_status schema_status(int sqlite_rc)
 {
@@ -217,7 +229,8 @@ static asg_status schema_classify(sqlite3 *db, const char *path,
 	return ASG_OK;
 }
 
-/* Refuse a foreign file or another schema version. */
+/* Refuse a foreign file or another schema version; migrate an older
+ * version opened writable (migrate.c). */
 static asg_status schema_check(sqlite3 *db, const char *path, bool writable,
 			       bool *empty, struct diag *d)
 {
@@ -229,13 +242,23 @@ static asg_status schema_check(sqlite3 *db, const char *path, bool writable,
 	*empty = kind == SCHEMA_EMPTY;
 	if (kind == SCHEMA_FOREIGN || (kind == SCHEMA_EMPTY && !writable))
 		return diag_set(d, ASG_EIO, "'%s' is not an asgdsim database", path);
-	if (kind == SCHEMA_OURS &&
-	    strcmp(version, SCHEMA_TEXT(RECORDER_SCHEMA_VERSION)) != 0)
+	if (kind != SCHEMA_OURS ||
+	    strcmp(version, SCHEMA_TEXT(RECORDER_SCHEMA_VERSION)) == 0)
+		return ASG_OK;
+	char *end;
+	long old = strtol(version, &end, 10);
+	bool older = *end == '\0' && old >= 1 && old < RECORDER_SCHEMA_VERSION;
+	if (older && writable)
+		return schema_migrate(db, path, d);
+	if (older)
 		return diag_set(d, ASG_EIO,
-				"'%s' has schema version %s, this asgdsim %s version %d",
-				path, version, writable ? "writes" : "reads",
-				RECORDER_SCHEMA_VERSION);
-	return ASG_OK;
+				"'%s' has schema version %s, this asgdsim reads version %d"
+				" ('asgdsim migrate %s' upgrades it)",
+				path, version, RECORDER_SCHEMA_VERSION, path);
+	return diag_set(d, ASG_EIO,
+			"'%s' has schema version %s, this asgdsim %s version %d",
+			path, version, writable ? "writes" : "reads",
+			RECORDER_SCHEMA_VERSION);
 }
 
 /* WAL, synchronous=NORMAL, a page cache that holds a checkpoint's dirty

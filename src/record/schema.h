@@ -9,6 +9,8 @@
  *   - SQLite without our meta:    "'x.db' is not an asgdsim database"
  *   - another schema version:     "'x.db' has schema version 7, this asgdsim
  *                                  writes version 1" ("reads" when read only)
+ * except that an older version opened writable is migrated when that is
+ * safe (schema_migrate), and read only says how to migrate it.
  * A writable database is switched to WAL with synchronous=NORMAL; the
  * schema DDL lives in schema.c and is documented in docs/schema.md.
  */
@@ -20,6 +22,16 @@
 #include <sqlite3.h>
 
 #include "../common/diag.h"
+
+/* The schema's DDL (idempotent: IF NOT EXISTS, OR IGNORE), and the
+ * statement that sets meta.schema_version to this version. */
+extern const char schema_ddl[];
+extern const char schema_version_update[];
+
+/* Bring db, of an older schema version, to this one when only tables and
+ * columns were added since (migrate.c); else ASG_EIO naming the first
+ * difference, and the file is left as it was. */
+asg_status schema_migrate(sqlite3 *db, const char *path, struct diag *d);
 
 /* Open the database at path; NULL with a message in *d on failure. */
 sqlite3 *schema_open(const char *path, bool writable, struct diag *d);

@@ -21,6 +21,9 @@ static const struct keys_key stop_keys[] = {
 static const struct keys_key model_keys[] = {
 	{ "kind", KEYS_VALUE, NULL },
 	{ "l2", KEYS_VALUE, NULL },
+	{ "hidden", KEYS_VALUE, NULL },
+	{ "channels", KEYS_VALUE, NULL },
+	{ "kernel", KEYS_VALUE, NULL },
 };
 
 static const struct keys_key data_keys[] = {
@@ -33,7 +36,14 @@ static const struct keys_key data_keys[] = {
 	{ "path", KEYS_VALUE, NULL },
 	{ "label_column", KEYS_VALUE, NULL },
 	{ "header", KEYS_VALUE, NULL },
+	{ "labels", KEYS_VALUE, NULL },
+	{ "test_path", KEYS_VALUE, NULL },
+	{ "test_labels", KEYS_VALUE, NULL },
+	{ "limit", KEYS_VALUE, NULL },
+	{ "normalize", KEYS_VALUE, NULL },
 	{ "partition", KEYS_VALUE, NULL },
+	{ "shards_per_worker", KEYS_VALUE, NULL },
+	{ "alpha", KEYS_VALUE, NULL },
 	{ "seed", KEYS_VALUE, NULL },
 };
 
@@ -43,6 +53,26 @@ static const struct keys_key protocol_keys[] = {
 	{ "step", KEYS_VALUE, NULL },
 	{ "send_every", KEYS_VALUE, NULL },
 	{ "blocks", KEYS_VALUE, NULL },
+	{ "backups", KEYS_VALUE, NULL },     /* backup */
+	{ "stragglers", KEYS_VALUE, NULL },  /* backup */
+	{ "threshold", KEYS_VALUE, NULL },   /* hybrid */
+	{ "bound", KEYS_VALUE, NULL },       /* ssp */
+	{ "period", KEYS_VALUE, NULL },      /* local */
+	{ "mixing", KEYS_VALUE, NULL },      /* gossip */
+	{ "init_spread", KEYS_VALUE, NULL }, /* gossip */
+	{ "clients_per_round", KEYS_VALUE, NULL }, /* fedavg */
+	{ "local_epochs", KEYS_VALUE, NULL },/* fedavg fedbuff fedasync */
+	{ "deadline", KEYS_VALUE, NULL },    /* fedavg */
+	{ "availability", KEYS_VALUE, NULL },/* fedavg */
+	{ "concurrency", KEYS_VALUE, NULL }, /* fedbuff fedasync */
+	{ "buffer", KEYS_VALUE, NULL },      /* fedbuff */
+	{ "staleness_weight", KEYS_VALUE, NULL }, /* fedbuff fedasync */
+	{ "max_staleness", KEYS_VALUE, NULL },/* fedbuff fedasync */
+	{ "server_step", KEYS_VALUE, NULL }, /* fedbuff fedasync */
+	{ "momentum", KEYS_VALUE, NULL },    /* protocols of sim_apply_gradient */
+	{ "dc_lambda", KEYS_VALUE, NULL },   /* protocols of sim_apply_gradient */
+	{ "gather", KEYS_VALUE, NULL },      /* rennala */
+	{ "restart_after", KEYS_VALUE, NULL },/* ringmaster */
 };
 
 static const struct keys_key group_keys[] = {

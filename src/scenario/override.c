@@ -92,6 +92,27 @@ asg_status override_apply(struct yaml_node *root, const struct keypath *p,
 	return s;
 }
 
+void override_remove(struct yaml_node *root, const struct keypath *p)
+{
+	struct yaml_node *cur = root;
+	assert(p->n > 0 && p->steps[p->n - 1].name);
+	for (size_t i = 0; i < p->n; i++) {
+		const struct keypath_step *st = &p->steps[i];
+		size_t at = SIZE_MAX;
+		if (st->name && cur->kind == YAML_MAPPING)
+			at = yaml_find(cur, st->name, st->len);
+		else if (!st->name && cur->kind == YAML_SEQUENCE &&
+			 st->index < yaml_size(cur))
+			at = st->index;
+		if (at == SIZE_MAX)
+			return;
+		if (i + 1 == p->n)
+			yaml_remove(cur, at);
+		else
+			cur = st->name ? yaml_value_at(cur, at) : yaml_item_at(cur, at);
+	}
+}
+
 /* One "KEY=VALUE" argument, the index-th (from 1). */
 static asg_status override_apply_set(struct yaml_node *root, const char *arg,
 				     int index, struct diag *d)

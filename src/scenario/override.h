@@ -23,6 +23,10 @@
 asg_status override_apply(struct yaml_node *root, const struct keypath *p,
 			  struct yaml_node *value, struct diag *d);
 
+/* Remove the key at path p (whose last step is a key) when it is there;
+ * nothing happens when a step on the way is missing. */
+void override_remove(struct yaml_node *root, const struct keypath *p);
+
 /* Apply "KEY=VALUE" arguments in order; VALUE is read as YAML (a scalar or
  * a flow collection, e.g. "[1, 2]", "{count: 5}").  Argument i is located
  * as "--set:i+1:COL", COL the column inside "KEY=VALUE". */

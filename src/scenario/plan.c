@@ -12,7 +12,7 @@
  *	    for each replication r:
  *	        run (p, r): sc with seed = (--seed or sc.seed) + r,
  *	                    config_yaml = doc with that seed, name and the
- *	                    absolute data.path written in
+ *	                    absolute data file paths written in
  *
  * A plan holds at most SCENARIO_MAX_RUNS runs (each carries a struct
  * scenario of a few kilobytes).  Every error leaves the plan empty.
@@ -154,7 +154,7 @@ static struct yaml_node *scenario_data_map(struct yaml_node *doc)
 }
 
 /* Write into doc what makes it stand alone: the name, the data's seed and
- * the data file's absolute path (the run's seed is written per run). */
+ * the data files' absolute paths (the run's seed is written per run). */
 static asg_status scenario_resolve(struct yaml_node *doc, struct scenario *sc,
 				   uint64_t seed)
 {
@@ -170,9 +170,13 @@ static asg_status scenario_resolve(struct yaml_node *doc, struct scenario *sc,
 		if (scenario_put(data, "seed", text, SIZE_MAX) != ASG_OK)
 			return ASG_ENOMEM;
 	}
-	if (sc->data.kind == DATA_CSV &&
-	    scenario_put(data, "path", sc->data.path, SIZE_MAX) != ASG_OK)
-		return ASG_ENOMEM;
+	const char *const keys[] = { "path", "labels", "test_path", "test_labels" };
+	const char *const paths[] = { sc->data.path, sc->data.labels,
+				      sc->data.test_path, sc->data.test_labels };
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (paths[i][0] &&
+		    scenario_put(data, keys[i], paths[i], SIZE_MAX) != ASG_OK)
+			return ASG_ENOMEM;
 	return ASG_OK;
 }
 

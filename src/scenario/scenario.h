@@ -34,6 +34,7 @@
 
 #include "../common/diag.h"
 #include "../engine/dist.h"
+#include "../engine/step.h"
 
 #define SCENARIO_NAME_MAX 128
 #define SCENARIO_PATH_MAX 4096
@@ -47,9 +48,22 @@ enum model_kind {
 	MODEL_CNN,        /* LeNet-style convolutional net on images */
 };
 
+#define MODEL_HIDDEN_MAX 8  /* entries of model.hidden */
+#define MODEL_CONV_MAX 4    /* entries of model.channels */
+
 struct model_config {
 	enum model_kind kind;  /* model.kind */
-	double l2;             /* model.l2 >= 0; default 0 for quadratic, 1e-4 for logreg */
+	double l2;             /* model.l2 >= 0; default 0 for quadratic, 1e-4
+	                          for the classifiers (logreg, softmax, mlp, cnn) */
+	long hidden[MODEL_HIDDEN_MAX]; /* model.hidden (mlp, cnn): the sizes > 0
+	                          of the dense hidden layers, input side first;
+	                          default [128] (mlp), [120, 84] (cnn) */
+	size_t nhidden;        /* entries used in hidden, may be 0 */
+	long channels[MODEL_CONV_MAX]; /* model.channels (cnn): output channels
+	                          > 0 of each convolution; default [6, 16] */
+	size_t nchannels;      /* entries used in channels, >= 1 for cnn */
+	long kernel;           /* model.kernel (cnn): side > 0 of the square
+	                          kernels; default 5 */
 };
 
 enum data_kind {
@@ -65,20 +79,45 @@ enum partition_kind {
 	PARTITION_DIRICHLET, /* per-label proportions ~ Dirichlet(alpha) */
 };
 
+enum data_normalize {
+	NORMALIZE_NONE,     /* features as read */
+	NORMALIZE_SCALE,    /* divided by 255 (idx) or by the training max
+	                       |value| of each feature */
+	NORMALIZE_STANDARD, /* per-feature z-score with the training mean/sd */
+};
+
 struct data_config {
 	enum data_kind kind;        /* data.kind, default synthetic */
 	long samples;               /* data.samples > 0 (synthetic), default 10000 */
-	long features;              /* data.features > 0 (synthetic), default 100 */
+	long features;              /* data.features > 0: the dimension of
+	                               synthetic data (default 100), or of a
+	                               libsvm file (default 0: the largest
+	                               index read) */
 	double condition;           /* data.condition >= 1: condition number of the
 	                               feature covariance (synthetic), default 1 */
 	double noise;               /* data.noise >= 0: label noise sd (synthetic
 	                               regression), default 0 */
-	double test;                /* data.test in [0, 1): held-out fraction, default 0 */
-	char path[SCENARIO_PATH_MAX]; /* data.path (csv), resolved against the
-	                               scenario file's directory; checked to exist */
+	double test;                /* data.test in [0, 1): held-out fraction,
+	                               default 0; must be 0 with test_path */
+	char path[SCENARIO_PATH_MAX]; /* data.path (csv, idx images, libsvm),
+	                               resolved against the scenario file's
+	                               directory; checked to exist */
+	char labels[SCENARIO_PATH_MAX]; /* data.labels (idx): the labels of
+	                               path, resolved the same way */
+	char test_path[SCENARIO_PATH_MAX]; /* data.test_path (idx, libsvm): a
+	                               given held-out part, "" if none */
+	char test_labels[SCENARIO_PATH_MAX]; /* data.test_labels (idx): the
+	                               labels of test_path, "" if none */
+	long limit;                 /* data.limit > 0 (idx): read only the first
+	                               `limit` training samples; 0 = all */
 	long label_column;          /* data.label_column (csv), 0-based, default 0 */
 	bool header;                /* data.header (csv): skip the first line, default false */
+	enum data_normalize normalize; /* data.normalize: default scale for idx,
+	                               none for the other kinds */
 	enum partition_kind partition; /* data.partition, default iid */
+	long shards_per_worker;     /* data.shards_per_worker > 0 (shards),
+	                               default 2 */
+	double alpha;               /* data.alpha > 0 (dirichlet), default 0.5 */
 	uint64_t seed;              /* data.seed: the seed of the synthetic data,
 	                               the held-out shuffle and the partition;
 	                               default the scenario's seed (before
@@ -104,11 +143,100 @@ enum protocol_kind {
 	PROTOCOL_RINGMASTER, /* Ringmaster ASGD (Maranjyan et al. 2025) */
 };
 
+/* protocol.threshold (hybrid): K(c), a step function of a clock c, or
+ * floor(start + rate * c); constants and the paper's schedule are read
+ * into steps (docs/scenarios/rounds.md).  Fixed-size, so that the
+ * configuration stays a plain value. */
+#define THRESHOLD_STEPS_MAX 64
+
+enum threshold_clock {
+	THRESHOLD_TIME,     /* c = virtual time of the check */
+	THRESHOLD_TICKS,    /* c = the global clock k (ticks so far) */
+};
+
+struct threshold {
+	enum threshold_clock clock;      /* what K is a function of */
+	bool linear;                     /* K = floor(start + rate * c), else steps */
+	double start;                    /* linear: K at c = 0, >= 1 */
+	double rate;                     /* linear: growth per unit of c, > 0 */
+	size_t nsteps;                   /* steps: entries used, >= 1 */
+	double from[THRESHOLD_STEPS_MAX];/* steps: from[0] = 0, increasing */
+	long k[THRESHOLD_STEPS_MAX];     /* steps: K >= 1 from from[i] on; 0 = a
+	                                    default level of the paper's
+	                                    schedule, set once the workers
+	                                    are known */
+};
+
+/* protocol.mixing (gossip): how an agent averages after its local step. */
+enum gossip_mixing {
+	MIXING_METROPOLIS,  /* with every neighbour, Metropolis-Hastings weights */
+	MIXING_RANDOM,      /* pairwise with one neighbour drawn uniformly */
+};
+
+/* protocol.staleness_weight (fedbuff, fedasync): s(tau). */
+enum staleness_weight {
+	STALENESS_CONSTANT,     /* 1 */
+	STALENESS_INVERSE_SQRT, /* 1 / sqrt(1 + tau) */
+	STALENESS_POLYNOMIAL,   /* (1 + tau)^-a */
+};
+
 struct protocol_config {
 	enum protocol_kind kind;  /* protocol.kind (required) */
+	/* backup, hybrid, ssp, local (src/scenario/validate_rounds.c) */
+	long backups;             /* protocol.backups (backup): e >= 0 backup
+	                             workers, fewer than the workers; default 1 */
+	bool stragglers_finish;   /* protocol.stragglers (backup, rennala): restart
+	                             (false, default) | finish */
+	struct threshold threshold; /* protocol.threshold (hybrid, required) */
+	long bound;               /* protocol.bound (ssp): s >= 0; default 3 */
+	long period;              /* protocol.period (local): H >= 1 local
+	                             steps between averagings; default 10 */
+	/* gossip, fedavg, fedbuff, fedasync (src/scenario/validate_peer.c) */
+	enum gossip_mixing mixing; /* protocol.mixing (gossip): metropolis
+	                             (default) | random */
+	double init_spread;       /* protocol.init_spread (gossip) >= 0: agent i's
+	                             copy starts at x_0 + init_spread * N(0, I);
+	                             default 0 (every copy at x_0) */
+	long clients_per_round;   /* protocol.clients_per_round (fedavg): C in
+	                             1 .. workers; default 0 = every worker */
+	long local_epochs;        /* protocol.local_epochs (fedavg, fedbuff,
+	                             fedasync): E >= 1; default 1 */
+	double deadline;          /* protocol.deadline (fedavg): virtual seconds
+	                             > 0 from a round's start; 0 = none (default) */
+	bool has_availability;    /* protocol.availability (fedavg) was given */
+	struct dist avail_on;     /* its `on` intervals */
+	struct dist avail_off;    /* its `off` intervals */
+	long concurrency;         /* protocol.concurrency (fedbuff, fedasync):
+	                             clients training at once, 1 .. workers;
+	                             default 0 = every worker */
+	long buffer;              /* protocol.buffer (fedbuff): K >= 1; default 10 */
+	enum staleness_weight staleness_weight; /* protocol.staleness_weight
+	                             (fedbuff, fedasync); default inverse_sqrt */
+	double staleness_power;   /* a of polynomial(a), > 0 */
+	uint64_t max_staleness;   /* protocol.max_staleness (fedbuff, fedasync):
+	                             updates staler are rejected; default
+	                             UINT64_MAX (none) */
+	double server_step;       /* protocol.server_step (fedbuff, fedasync):
+	                             fedbuff's eta_g > 0 (default 1), fedasync's
+	                             alpha in (0, 1] (default 0.6) */
+	/* step policies, momentum, DC-ASGD (every protocol applying gradients
+	 * through sim_apply_gradient), rennala, ringmaster
+	 * (src/scenario/validate_optim.c) */
+	struct step_policy policy; /* protocol.step beyond its value `step`:
+	                             inverse_sqrt(a), drops(a, ...),
+	                             delay_adaptive(a), koloskova(a, ...);
+	                             default constant */
+	double momentum;          /* protocol.momentum in [0, 1): heavy-ball
+	                             beta; default 0 */
+	double dc_lambda;         /* protocol.dc_lambda >= 0: DC-ASGD's lambda;
+	                             default 0 */
+	long gather;              /* protocol.gather (rennala, required): S in
+	                             1 .. workers gradients a step */
+	uint64_t restart_after;   /* protocol.restart_after (ringmaster,
+	                             required): R >= 1, or .inf (UINT64_MAX) */
 	long batch;               /* protocol.batch > 0, default 1 */
-	double step;              /* protocol.step: `constant(a)` or a number, a > 0;
-	                             default 0.01 */
+	double step;              /* protocol.step: a > 0 of a number,
+	                             `constant(a)` or a policy; default 0.01 */
 	long send_every;          /* protocol.send_every (dasgd): an agent sends
 	                             its block after every k-th update; default 1 */
 	long *blocks;             /* protocol.blocks (dasgd): nblocks sizes, one
@@ -132,6 +260,8 @@ enum topology_kind {
 	TOPOLOGY_RANDOM_REGULAR, /* a random graph, every agent of network.degree
 	                            neighbours, drawn from the run's seed */
 	TOPOLOGY_EDGES,      /* network.edges: [[i, j], ...], both ways */
+	TOPOLOGY_TORUS,      /* a wrap-around r x c grid, r the largest divisor
+	                        of D not above sqrt(D) (topology.h) */
 };
 
 struct network_config {

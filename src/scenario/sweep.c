@@ -195,8 +195,13 @@ asg_status sweep_apply(const struct sweep *sw, size_t p,
 {
 	for (size_t a = 0; a < sw->naxes; a++) {
 		const struct sweep_axis *ax = &sw->axes[a];
-		struct yaml_node *v =
-			yaml_copy(yaml_item_at(ax->values, sweep_index(sw, p, a)));
+		const struct yaml_node *value =
+			yaml_item_at(ax->values, sweep_index(sw, p, a));
+		if (yaml_is_null(value) && ax->path.steps[ax->path.n - 1].name) {
+			override_remove(doc, &ax->path);
+			continue;
+		}
+		struct yaml_node *v = yaml_copy(value);
 		if (!v)
 			return diag_set(d, ASG_ENOMEM, "out of memory");
 		asg_status s = override_apply(doc, &ax->path, v, d);

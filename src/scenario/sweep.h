@@ -58,7 +58,10 @@ struct sweep {
 asg_status sweep_init(struct sweep *sw, struct yaml_node *root,
 		      size_t max_points, struct diag *d);
 
-/* Apply the values of point p to doc (a copy of the document). */
+/* Apply the values of point p to doc (a copy of the document).  A null
+ * value (~, null or nothing) for a key removes that key from doc, so that
+ * a point can leave a key at its default: a zip over model.kind can give
+ * model.hidden to the kinds that take it and null to the others. */
 asg_status sweep_apply(const struct sweep *sw, size_t p,
 		       struct yaml_node *doc, struct diag *d);
 

@@ -32,7 +32,7 @@ static const char *const protocol_names[] = {
 	"ringmaster",
 };
 static const char *const topology_names[] = { "complete", "ring", "star",
-					       "random_regular", "edges" };
+					       "random_regular", "edges", "torus" };
 static const char *const aoi_names[] = { "none", "sparse" };
 
 const char *scenario_topology_name(enum topology_kind kind)
@@ -220,9 +220,15 @@ static asg_status validate_protocol(const struct yaml_node *root,
 		return s;
 	if (proto->send_every <= 0)
 		return value_out_of_range(every, "protocol.send_every", "> 0", d);
+	if ((s = validate_rounds(n, proto, d)))
+		return s;
+	if ((s = validate_peer(n, proto, d)))
+		return s;
+	if ((s = validate_optim(n, proto, d)))
+		return s;
 	const struct yaml_node *step = yaml_get(n, "step");
 	if (step)
-		return value_step(step, "protocol.step", &proto->step, d);
+		return validate_step(step, proto, d);
 	return ASG_OK;
 }
 
@@ -303,7 +309,7 @@ static asg_status validate_group(const struct yaml_node *n, size_t i,
 	snprintf(field, sizeof field, "%s.compute", key);
 	if (!v)
 		return validate_missing(n, "compute", key, d);
-	if ((s = value_dist(v, field, &g->compute, d)))
+	if ((s = value_dist_indexed(v, field, &g->compute, d)))
 		return s;
 	v = yaml_get(n, "step");
 	snprintf(field, sizeof field, "%s.step", key);
@@ -548,6 +554,9 @@ asg_status validate_scenario(const struct yaml_node *root, const char *path,
 	    (s = validate_data(root, path, &sc->data, d)) ||
 	    (s = validate_protocol(root, &sc->protocol, d)) ||
 	    (s = validate_workers(root, sc, d)) ||
+	    (s = validate_rounds_fit(root, sc, d)) ||
+	    (s = validate_peer_fit(root, sc, d)) ||
+	    (s = validate_optim_fit(root, sc, d)) ||
 	    (yaml_get(root, "protocol") &&
 	     (s = validate_blocks(yaml_get(root, "protocol"), sc, d))) ||
 	    (s = validate_agents_fit(root, sc, d)) ||

@@ -45,4 +45,30 @@ asg_status validate_model(const struct yaml_node *root,
 asg_status validate_data(const struct yaml_node *root, const char *path,
 			 struct data_config *data, struct diag *d);
 
+/* The keys of backup, hybrid, ssp and local (validate_rounds.c): read from
+ * the protocol mapping n once proto->kind is known; then, once the
+ * workers are known, the checks against their number. */
+asg_status validate_rounds(const struct yaml_node *n,
+			   struct protocol_config *proto, struct diag *d);
+asg_status validate_rounds_fit(const struct yaml_node *root,
+			       struct scenario *sc, struct diag *d);
+
+/* The keys of gossip, fedavg, fedbuff and fedasync (validate_peer.c), in
+ * the same two steps. */
+asg_status validate_peer(const struct yaml_node *n,
+			 struct protocol_config *proto, struct diag *d);
+asg_status validate_peer_fit(const struct yaml_node *root,
+			     struct scenario *sc, struct diag *d);
+
+/* The step policy, momentum and DC-ASGD keys, and those of rennala and
+ * ringmaster (validate_optim.c), in the same two steps; protocol.step by
+ * validate_step.  validate_optim_fit also checks every worker group's
+ * compute distribution at each of its workers' indices. */
+asg_status validate_optim(const struct yaml_node *n,
+			  struct protocol_config *proto, struct diag *d);
+asg_status validate_step(const struct yaml_node *step,
+			 struct protocol_config *proto, struct diag *d);
+asg_status validate_optim_fit(const struct yaml_node *root,
+			      struct scenario *sc, struct diag *d);
+
 #endif

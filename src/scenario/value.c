@@ -244,14 +244,30 @@ asg_status value_enum(const struct yaml_node *n, const char *key,
 			 all);
 }
 
-asg_status value_dist(const struct yaml_node *n, const char *key,
-		      struct dist *out, struct diag *d)
+asg_status value_dist_indexed(const struct yaml_node *n, const char *key,
+			      struct dist *out, struct diag *d)
 {
 	if (n->kind != YAML_SCALAR || yaml_is_empty(n))
 		return value_expected(n, key, "a distribution", d);
 	struct yaml_mark m = yaml_text_mark(n, 0);
 	struct dist_origin where = { m.file, m.line, m.col };
 	return dist_parse(n->text, &where, out, d);
+}
+
+asg_status value_dist(const struct yaml_node *n, const char *key,
+		      struct dist *out, struct diag *d)
+{
+	struct dist dist;
+	asg_status s = value_dist_indexed(n, key, &dist, d);
+	if (s != ASG_OK)
+		return s;
+	if (dist_indexed(&dist)) {
+		struct yaml_mark m = yaml_text_mark(n, (size_t)dist_index_offset(&dist));
+		return yaml_fail_at(d, &m, "the worker index i has no value in '%s' "
+				    "(only in workers[].compute)", key);
+	}
+	*out = dist;
+	return ASG_OK;
 }
 
 /* ---- NAME(ARGUMENT) ------------------------------------------------------- */

@@ -49,9 +49,14 @@ asg_status value_enum(const struct yaml_node *n, const char *key,
 		      int *out, struct diag *d);
 
 /* A distribution, `name(param=value, ...)` (dist.h), errors located at the
- * offending character. */
+ * offending character; its values may not depend on the worker index. */
 asg_status value_dist(const struct yaml_node *n, const char *key,
 		      struct dist *out, struct diag *d);
+
+/* The same, values that depend on the worker index i allowed (a worker
+ * group's compute; validate_optim_fit checks them for every worker). */
+asg_status value_dist_indexed(const struct yaml_node *n, const char *key,
+			      struct dist *out, struct diag *d);
 
 /* A stride: `every(N)` with N > 0, `none`, and with allow_all `all`.
  * *mode is RECORD_EVERY, RECORD_NONE or RECORD_ALL; *every is N or 0. */

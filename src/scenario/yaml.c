@@ -228,6 +228,19 @@ bool yaml_is_empty(const struct yaml_node *n)
 	return n->kind == YAML_SCALAR && !n->quoted && n->len == 0;
 }
 
+bool yaml_is_null(const struct yaml_node *n)
+{
+	static const char *const nulls[] = { "~", "null", "Null", "NULL" };
+	if (n->kind != YAML_SCALAR || n->quoted)
+		return false;
+	if (n->len == 0)
+		return true;
+	for (size_t i = 0; i < sizeof nulls / sizeof *nulls; i++)
+		if (!strcmp(n->text, nulls[i]))
+			return true;
+	return false;
+}
+
 struct yaml_mark yaml_text_mark(const struct yaml_node *n, size_t offset)
 {
 	struct yaml_mark m = n->at;

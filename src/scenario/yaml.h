@@ -124,6 +124,9 @@ struct yaml_node *yaml_detach(struct yaml_node *map, size_t i);
 /* True for a plain scalar with no text (YAML's null written as nothing). */
 bool yaml_is_empty(const struct yaml_node *n);
 
+/* True for YAML's null: a plain scalar that is empty, ~, null, Null or NULL. */
+bool yaml_is_null(const struct yaml_node *n);
+
 /* The place of byte `offset` of a scalar's text (for messages located
  * inside it, e.g. a distribution's parameter). */
 struct yaml_mark yaml_text_mark(const struct yaml_node *n, size_t offset);

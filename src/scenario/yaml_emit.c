@@ -18,8 +18,8 @@
  * is not used.)
  *
  * JSON: a mapping is an object, a sequence an array, a plain scalar that
- * is a number (strtod, finite) a number, plain true/false/null themselves,
- * an empty plain scalar null, anything else a string.
+ * is a number (strtod, finite) a number, plain true/false themselves,
+ * YAML's null (empty, ~, null, Null, NULL) null, anything else a string.
  */
 #include "yaml.h"
 
@@ -280,11 +280,10 @@ void yaml_buf_json_value(struct yaml_buf *b, const struct yaml_node *n)
 {
 	switch (n->kind) {
 	case YAML_SCALAR:
-		if (yaml_is_empty(n))
+		if (yaml_is_null(n))
 			yaml_buf_puts(b, "null");
 		else if (!n->quoted && (!strcmp(n->text, "true") ||
-					!strcmp(n->text, "false") ||
-					!strcmp(n->text, "null")))
+					!strcmp(n->text, "false")))
 			yaml_buf_puts(b, n->text);
 		else if (n->quoted || !yaml_json_number(b, n))
 			yaml_buf_json_string(b, n->text, n->len);

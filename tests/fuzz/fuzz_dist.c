@@ -1,0 +1,67 @@
+/*
+ * fuzz_dist.c — libFuzzer harness for the distribution parser: any text
+ * goes through dist_parse and must parse or be refused with a located
+ * message.  A distribution that parses must also keep the parser's
+ * promises: its canonical text (dist_format) parses back to the same
+ * text, and its draws are finite and >= 0.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/engine/dist.h"
+#include "../../src/engine/rng.h"
+
+#define FUZZ_TEXT_MAX 4096
+#define FUZZ_DRAWS 16
+
+static void fuzz_check_parsed(const struct dist *dist)
+{
+	static gsl_rng *rng;
+	char text[512], again[512];
+	struct dist back;
+	struct diag d;
+	struct dist_origin at = { "fuzz", 1, 1 };
+	diag_init(&d);
+	if (!rng && !(rng = rng_stream_alloc(1, rng_entity(RNG_WORKER, 0))))
+		abort();
+	dist_format(dist, text, sizeof text);
+	if (dist_parse(text, &at, &back, &d) != ASG_OK) {
+		fprintf(stderr, "canonical text does not parse: %s: %s\n", text, d.text);
+		abort();
+	}
+	dist_format(&back, again, sizeof again);
+	if (strcmp(text, again) != 0) {
+		fprintf(stderr, "round trip changed '%s' into '%s'\n", text, again);
+		abort();
+	}
+	for (int i = 0; i < FUZZ_DRAWS; i++) {
+		double x = dist_sample(dist, rng);
+		if (!(x >= 0) || !isfinite(x)) {
+			fprintf(stderr, "'%s' drew %g\n", text, x);
+			abort();
+		}
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char text[FUZZ_TEXT_MAX + 1];
+	if (size > FUZZ_TEXT_MAX)
+		return 0;
+	memcpy(text, data, size);
+	text[size] = '\0';
+	struct dist dist;
+	struct diag d;
+	struct dist_origin at = { "fuzz", 3, 7 };
+	diag_init(&d);
+	if (dist_parse(text, &at, &dist, &d) == ASG_OK)
+		fuzz_check_parsed(&dist);
+	else if (strncmp(d.text, "fuzz:3:", 7) != 0) {
+		fprintf(stderr, "message without a location: %s\n", d.text);
+		abort();
+	}
+	return 0;
+}
