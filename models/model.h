@@ -13,8 +13,9 @@
  *
  * Rules:
  *   - No operation allocates.  Each caller owns a workspace of
- *     model_workspace_size(m, batch) doubles (a worker has its own, so
- *     workers never share scratch memory).
+ *     model_workspace_size(m, batch) doubles and no two operations use
+ *     one at the same time (a simulation computes one gradient at a time
+ *     and gives every worker the same workspace).
  *   - Gradients are computed with CBLAS; the results depend only on the
  *     inputs (OpenBLAS runs single-threaded inside a simulation).
  *   - The timing-only model `none` has dim 0 and every operation returns 0.

@@ -18,7 +18,7 @@ echo "== AddressSanitizer + UndefinedBehaviorSanitizer"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DASG_SANITIZE=ON >/dev/null
 cmake --build build-asan -j "$jobs" >/dev/null
 # OpenMPI's own allocations at exit are not ours to fix.
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0 \
 LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	ctest --test-dir build-asan --output-on-failure -j "$jobs"
@@ -41,6 +41,10 @@ for harness in build-fuzz/tests/fuzz/fuzz_*; do
 	name=${harness##*/fuzz_}
 	mkdir -p "$tmp/corpus-$name"
 	# new inputs go to a scratch corpus; the seeds in tests/ stay as they are
+	# the slow unwinder sees through libfyaml (built without frame
+	# pointers), so that tests/lsan.supp can name its known leak
+	ASAN_OPTIONS=fast_unwind_on_malloc=0 \
+	LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0 \
 	"$harness" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 \
 		-artifact_prefix="$tmp/" -print_final_stats=1 \
 		"$tmp/corpus-$name" "tests/fuzz/corpus/$name" > "$tmp/fuzz-$name.log" 2>&1 || {

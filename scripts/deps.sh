@@ -1,12 +1,16 @@
 #!/bin/sh
-# deps.sh — install the Debian packages asgdsim needs, if any is missing.
-# Used by main.sh and test.sh; safe to run again (does nothing then).
-# fonts-urw-base35 gives the figures their serif (Nimbus Roman, a Times).
+# deps.sh [PACKAGE]... — install the Debian packages asgdsim needs, and
+# the PACKAGEs given, if any is missing.  Used by main.sh and test.sh; safe
+# to run again (does nothing then).
+# fonts-urw-base35 gives the figures their serif (Nimbus Roman, a Times);
+# clang, libclang-rt-14-dev and valgrind serve the checked builds of
+# scripts/checks.sh (libFuzzer, sanitizers, memcheck).
 set -eu
 
 packages="build-essential cmake pkg-config libgsl-dev libsqlite3-dev
 libopenblas-dev libfyaml-dev libcmocka-dev zlib1g-dev gnuplot-nox sqlite3
-libglpk-dev libopenmpi-dev openmpi-bin fonts-urw-base35"
+libglpk-dev libopenmpi-dev openmpi-bin fonts-urw-base35
+clang libclang-rt-14-dev valgrind $*"
 
 missing=""
 for p in $packages; do

@@ -80,6 +80,32 @@ static inline void fixture_run_into(const struct scenario_plan *plan,
 	recorder_close(rec);
 }
 
+/* The scenario given as YAML text must be refused with a located message
+ * ending in `want` ("FILE:LINE:COL: ..." with FILE the scenario's). */
+static inline void fixture_refused(const char *yaml, const char *want)
+{
+	char path[4096];
+	fixture_path(path, sizeof path, "refused.yaml");
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(yaml, f);
+	fclose(f);
+	struct scenario_overrides none = { 0 };
+	struct scenario_plan plan;
+	struct diag d;
+	diag_init(&d);
+	asg_status s = scenario_plan_load(path, &none, &plan, &d);
+	remove(path);
+	if (s == ASG_OK) {
+		scenario_plan_release(&plan);
+		fail_msg("scenario loads, expected '%s'", want);
+	}
+	assert_int_equal(s, ASG_EINPUT);
+	size_t n = strlen(d.text), m = strlen(want);
+	if (n < m || strcmp(d.text + n - m, want) || strncmp(d.text, path, strlen(path)))
+		fail_msg("got '%s', expected '%s:...%s'", d.text, path, want);
+}
+
 /* The first column of the first row of a query, as a double. */
 static inline double fixture_query(const char *db_path, const char *sql)
 {

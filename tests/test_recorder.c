@@ -402,8 +402,8 @@ static void test_refused_file_untouched(void **state)
 static void assert_integrity(const char *path);
 
 /* A database as version 2 wrote it: one finished run, without the
- * workers columns dropped and shard_size and the table consensus that
- * version 3 added. */
+ * workers columns and the table consensus that version 3 added, and with
+ * its timeline CHECK of three kinds. */
 static void make_version_2(const char *path)
 {
 	struct recorder *r = open_ok(path);
@@ -419,6 +419,14 @@ static void make_version_2(const char *path)
 	exec_sql(path, "DROP TABLE consensus;"
 		 " ALTER TABLE workers DROP COLUMN dropped;"
 		 " ALTER TABLE workers DROP COLUMN shard_size;"
+		 " ALTER TABLE workers DROP COLUMN slowed;"
+		 " ALTER TABLE workers DROP COLUMN downtime;"
+		 " ALTER TABLE workers DROP COLUMN lost;"
+		 " DROP TABLE timeline;"
+		 " CREATE TABLE timeline (run_id INTEGER NOT NULL REFERENCES runs (run_id),"
+		 "  worker INTEGER NOT NULL, kind TEXT NOT NULL CHECK (kind IN"
+		 "  ('compute', 'uplink', 'downlink')), start REAL NOT NULL, end REAL NOT NULL);"
+		 " INSERT INTO timeline VALUES (1, 0, 'compute', 0, 0.5);"
 		 " UPDATE meta SET value = '2' WHERE key = 'schema_version'");
 }
 
@@ -443,6 +451,10 @@ static void test_migrates_version_2(void **state)
 			       " AND shard_size IS NULL AND updates = 1"), 1);
 	assert_int_equal(q_int(path, "SELECT COUNT(*) FROM updates WHERE grad_norm2 = 2.0"), 1);
 	assert_int_equal(q_int(path, "SELECT COUNT(*) FROM consensus"), 0);
+	assert_int_equal(q_int(path, "SELECT COUNT(*) FROM timeline WHERE kind = 'compute'"
+			       " AND end = 0.5"), 1);
+	exec_sql(path, "INSERT INTO timeline VALUES (1, 0, 'slow', 1, 2)");
+	assert_int_equal(q_int(path, "SELECT COUNT(*) FROM timeline"), 2);
 	assert_integrity(path);
 	db_remove(path);
 }

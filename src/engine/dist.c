@@ -22,6 +22,12 @@
  * Numbers are read with strtod and written with "%.*g", both in the C locale
  * (asgdsim never calls setlocale).
  *
+ * `shifted(c, D)` and `scaled(s, D)` are read by dist_parse_affine: the
+ * number, then D parsed as a text of its own (its messages located by
+ * the offset of D in the whole), folded into D's scale and offset.
+ * `trace(...)` has parameters that are words, not numbers: read by
+ * dist_parse_trace, which loads the file (trace.h).
+ *
  * The truncated normal, N(mu, s^2) conditioned on x >= 0, is sampled as
  * mu + Y with Y drawn from the N(0, s^2) tail above -mu
  * (gsl_ran_gaussian_tail, valid for any sign of mu; since Y >= -mu and
@@ -31,6 +37,8 @@
  * underflows past a = 38), so h comes from Laplace's continued fraction
  * instead of the quotient.
  */
+/* realpath() is an X/Open function in glibc's headers. */
+#define _XOPEN_SOURCE 700
 #include "dist.h"
 
 #include <assert.h>
@@ -47,7 +55,7 @@
 
 #include "../common/suggest.h"
 
-#define DIST_NKINDS (DIST_HALFNORMAL + 1)
+#define DIST_NKINDS (DIST_TRACE + 1)
 
 /* What a parameter's value must satisfy. */
 enum dist_bound {
@@ -81,6 +89,8 @@ static const struct dist_spec dist_specs[DIST_NKINDS] = {
 	[DIST_PARETO] = { "pareto", 2, { "shape", "scale" },
 			  { DIST_POSITIVE, DIST_POSITIVE } },
 	[DIST_HALFNORMAL] = { "halfnormal", 1, { "sd" }, { DIST_POSITIVE } },
+	[DIST_TRACE] = { "trace", 0, { NULL }, { DIST_ANY } },  /* parameters
+	                   of their own: dist_parse_trace */
 };
 
 /* The optional parameter of every kind, in slot DIST_SHIFT. */
@@ -89,7 +99,7 @@ static const char dist_shift_name[] = "shift";
 /* The names alone, for suggest_closest(); same order as dist_specs. */
 static const char *const dist_names[DIST_NKINDS] = {
 	"constant", "uniform", "exponential", "normal",
-	"lognormal", "gamma", "weibull", "pareto", "halfnormal",
+	"lognormal", "gamma", "weibull", "pareto", "halfnormal", "trace",
 };
 
 const char *dist_name(enum dist_kind kind)
@@ -367,9 +377,13 @@ static asg_status dist_parse_param(struct dist_parser *p)
 	return dist_parse_value(p, i, name);
 }
 
+static asg_status dist_parse_trace(struct dist_parser *p);
+
 /* [param {',' param}] ')' — the '(' already read; sets p->close. */
 static asg_status dist_parse_params(struct dist_parser *p)
 {
+	if (p->dist.kind == DIST_TRACE)
+		return dist_parse_trace(p);
 	dist_skip_spaces(p);
 	if (*p->pos == ')') {
 		p->close = p->pos++;
@@ -393,6 +407,159 @@ static asg_status dist_parse_params(struct dist_parser *p)
 		p->pos++;
 		dist_skip_spaces(p);
 	}
+}
+
+/* ---- trace(file=F, column=C, mode=M) ------------------------------------ */
+
+static const char *const dist_trace_params[] = { "file", "column", "mode" };
+
+/* A word value of trace: quoted with ' or ", or up to ',' or ')' and
+ * trimmed.  *from and *to bound it; p->pos goes past it. */
+static asg_status dist_trace_word(struct dist_parser *p, const char **from,
+				  const char **to)
+{
+	const char *start = p->pos;
+	if (*start == '\'' || *start == '"') {
+		const char *q = strchr(start + 1, *start);
+		if (!q)
+			return dist_fail(p, start, "unclosed quote");
+		*from = start + 1;
+		*to = q;
+		p->pos = q + 1;
+		return ASG_OK;
+	}
+	const char *e = start;
+	while (*e && *e != ',' && *e != ')')
+		e++;
+	p->pos = e;
+	while (e > start && dist_is_space(e[-1]))
+		e--;
+	if (e == start)
+		return dist_fail(p, start, "expected a value, got '%.*s'",
+				 (int)(dist_token_end(start) - start), start);
+	*from = start;
+	*to = e;
+	return ASG_OK;
+}
+
+/* Load the file named by [from, to), relative to the directory of the
+ * text's file; open errors located at the value. */
+static asg_status dist_trace_file(struct dist_parser *p, const char *from,
+				  const char *to)
+{
+	char path[4096];
+	int dir = 0;
+	const char *file = p->where ? p->where->file : NULL;
+	const char *slash = file ? strrchr(file, '/') : NULL;
+	if (*from != '/' && slash)
+		dir = (int)(slash - file) + 1;
+	int len = snprintf(path, sizeof path, "%.*s%.*s", dir, file ? file : "",
+			   (int)(to - from), from);
+	if (len < 0 || (size_t)len >= sizeof path)
+		return dist_fail(p, from, "path too long");
+	struct diag tmp;
+	diag_init(&tmp);
+	char *real = realpath(path, NULL);   /* one trace per file; absolute in
+	                                        the resolved scenario */
+	p->dist.trace = trace_load(real ? real : path, &tmp);
+	free(real);
+	if (p->dist.trace)
+		return ASG_OK;
+	if (tmp.status == ASG_EIO)   /* unlocated: located at the value */
+		return dist_fail(p, from, "%s", tmp.text);
+	return diag_set(p->d, tmp.status, "%s", tmp.text);
+}
+
+/* The column [from, to) of the loaded trace: `worker`, an index or a
+ * header name. */
+static asg_status dist_trace_column(struct dist_parser *p, const char *from,
+				    const char *to)
+{
+	const struct trace *t = p->dist.trace;
+	int len = (int)(to - from);
+	char *end;
+
+	if (dist_word_is(from, len, "worker")) {
+		p->dist.column = -1;
+		p->dist.indexed = 1;
+		size_t offset = (size_t)(from - p->text);
+		p->dist.text_at[0] = offset < UINT16_MAX ? (uint16_t)offset : UINT16_MAX;
+		return ASG_OK;
+	}
+	if (*from >= '0' && *from <= '9') {
+		unsigned long c = strtoul(from, &end, 10);
+		if (end == to && c < t->cols) {
+			p->dist.column = (long)c;
+			return ASG_OK;
+		}
+		if (end == to)
+			return dist_fail(p, from, "column %.*s out of range: '%s' has "
+					 "%zu column%s", len, from, t->path, t->cols,
+					 t->cols == 1 ? "" : "s");
+	}
+	long c = trace_column(t, from, (size_t)len);
+	if (c < 0)
+		return dist_fail(p, from, "no column named '%.*s' in '%s'%s", len,
+				 from, t->path, t->names ? "" : " (it has no header)");
+	p->dist.column = c;
+	return ASG_OK;
+}
+
+/* The parameters of trace, up to and with the ')'. */
+static asg_status dist_parse_trace(struct dist_parser *p)
+{
+	const char *value[3] = { NULL }, *value_end[3] = { NULL };
+	asg_status s;
+
+	dist_skip_spaces(p);
+	while (*p->pos != ')') {
+		const char *start = p->pos;
+		int len = (int)(dist_ident_end(start) - start);
+		int k = 0;
+		while (k < 3 && !dist_word_is(start, len, dist_trace_params[k]))
+			k++;
+		if (len == 0)
+			return dist_fail(p, start, "expected a parameter name, got '%.*s'",
+					 (int)(dist_token_end(start) - start), start);
+		if (k == 3)
+			return dist_fail(p, start, "unknown parameter '%.*s' for 'trace' "
+					 "(expected file, column, mode)", len, start);
+		if (value[k])
+			return dist_fail(p, start, "parameter '%s' given twice",
+					 dist_trace_params[k]);
+		p->pos = start + len;
+		dist_skip_spaces(p);
+		if (*p->pos != '=')
+			return dist_fail(p, p->pos, "expected '=' after '%s'",
+					 dist_trace_params[k]);
+		p->pos++;
+		dist_skip_spaces(p);
+		if ((s = dist_trace_word(p, &value[k], &value_end[k])) != ASG_OK)
+			return s;
+		dist_skip_spaces(p);
+		if (*p->pos == ',') {
+			p->pos++;
+			dist_skip_spaces(p);
+		} else if (*p->pos != ')') {
+			return dist_fail(p, p->pos, "expected ',' or ')', got '%.*s'",
+					 (int)(dist_token_end(p->pos) - p->pos), p->pos);
+		}
+	}
+	p->close = p->pos++;
+	if (!value[0])
+		return dist_fail(p, p->close, "missing parameter 'file' for 'trace'");
+	if (value[2]) {
+		int len = (int)(value_end[2] - value[2]);
+		p->dist.replay = dist_word_is(value[2], len, "replay");
+		if (!p->dist.replay && !dist_word_is(value[2], len, "bootstrap"))
+			return dist_fail(p, value[2], "unknown mode '%.*s' for 'trace' "
+					 "(expected replay, bootstrap)", len, value[2]);
+	}
+	if ((s = dist_trace_file(p, value[0], value_end[0])) != ASG_OK)
+		return s;
+	if (value[1])
+		return dist_trace_column(p, value[1], value_end[1]);
+	return ASG_OK;
 }
 
 static asg_status dist_check_end(struct dist_parser *p)
@@ -448,6 +615,66 @@ static bool dist_has_slot(const struct dist *dist, int s)
 	return s == DIST_SHIFT || s < dist_specs[dist->kind].nparams;
 }
 
+/* A duration a draw can reach: the quantile at 1 - DIST_TAIL of the kind
+ * (closed forms; for gamma the upper bound a + sqrt(2 a t) + t with
+ * t = -ln DIST_TAIL of its Bernstein inequality), plus shift.  A
+ * distribution whose reach exceeds DIST_REACH_MAX is refused: then even
+ * 2^64 draws add up to a finite virtual time. */
+#define DIST_TAIL_LOG 41.45       /* -ln 1e-18 */
+#define DIST_TAIL_Z 8.76          /* the standard normal's 1 - 1e-18 quantile */
+#define DIST_REACH_MAX 1e288
+
+static double dist_reach(const struct dist *dist)
+{
+	const double *p = dist->p;
+	double r = 0;
+
+	switch (dist->kind) {
+	case DIST_CONSTANT:
+		r = p[0];
+		break;
+	case DIST_UNIFORM:
+		r = p[1];
+		break;
+	case DIST_EXPONENTIAL:
+		r = p[0] * DIST_TAIL_LOG;
+		break;
+	case DIST_NORMAL:
+		r = p[0] + p[1] * DIST_TAIL_Z;
+		break;
+	case DIST_LOGNORMAL:
+		r = exp(p[0] + p[1] * DIST_TAIL_Z);
+		break;
+	case DIST_GAMMA:
+		r = p[1] * (p[0] + sqrt(2 * p[0] * DIST_TAIL_LOG) + DIST_TAIL_LOG);
+		break;
+	case DIST_WEIBULL:
+		r = p[0] * pow(DIST_TAIL_LOG, 1 / p[1]);
+		break;
+	case DIST_PARETO:
+		r = p[1] * exp(DIST_TAIL_LOG / p[0]);
+		break;
+	case DIST_HALFNORMAL:
+		r = p[0] * (DIST_TAIL_Z + 0.07);
+		break;
+	case DIST_TRACE:   /* the column's largest value */
+		for (size_t i = 0; i < dist->trace->rows; i++)
+			r = fmax(r, trace_values(dist->trace, (size_t)dist->column)[i]);
+		break;
+	}
+	return (dist->scale ? dist->scale : 1) * (r + dist->shift) + dist->offset;
+}
+
+/* The message when dist can reach durations too large, into msg. */
+static bool dist_reach_ok(const struct dist *dist, char *msg, size_t size)
+{
+	double r = dist_reach(dist);
+	snprintf(msg, size, "the distribution can draw durations too large to"
+		 " simulate: its 1 - 1e-18 quantile is %.3g s, more than %g s", r,
+		 DIST_REACH_MAX);
+	return r <= DIST_REACH_MAX;
+}
+
 /* Every value that is known now: those not indexed, whose bound does not
  * involve an indexed one. */
 static asg_status dist_check_ranges(struct dist_parser *p)
@@ -465,10 +692,14 @@ static asg_status dist_check_ranges(struct dist_parser *p)
 		if (!later && !dist_slot_ok(dist, s, msg, sizeof msg))
 			return dist_fail(p, p->value_at[s], "%s", msg);
 	}
+	if (!dist_indexed(dist) && !dist_reach_ok(dist, msg, sizeof msg))
+		return dist_fail(p, p->text, "%s", msg);
 	if (!dist_indexed(dist))   /* offsets serve dist_at's messages only */
 		memset(p->dist.text_at, 0, sizeof p->dist.text_at);
 	return ASG_OK;
 }
+
+static asg_status dist_parse_affine(struct dist_parser *p, bool scaled);
 
 asg_status dist_parse(const char *text, const struct dist_origin *where,
 		      struct dist *out, struct diag *d)
@@ -479,12 +710,119 @@ asg_status dist_parse(const char *text, const struct dist_origin *where,
 
 	assert(text && out && d);
 	memset(&p.dist, 0, sizeof p.dist);   /* padding too: dists compare by bytes */
+	dist_skip_spaces(&p);
+	const char *end = dist_ident_end(p.pos);
+	int len = (int)(end - p.pos);
+	if (dist_word_is(p.pos, len, "scaled") || dist_word_is(p.pos, len, "shifted")) {
+		bool scaled = dist_word_is(p.pos, len, "scaled");
+		p.pos = end;
+		if ((s = dist_parse_affine(&p, scaled)) != ASG_OK)
+			return s;
+		*out = p.dist;
+		return ASG_OK;
+	}
 	if ((s = dist_parse_head(&p)) != ASG_OK ||
 	    (s = dist_parse_params(&p)) != ASG_OK ||
 	    (s = dist_check_end(&p)) != ASG_OK ||
 	    (s = dist_check_ranges(&p)) != ASG_OK)
 		return s;
 	*out = p.dist;
+	return ASG_OK;
+}
+
+/* The ')' closing the '(' at open, or NULL. */
+static const char *dist_matching_paren(const char *open)
+{
+	int depth = 0;
+	for (const char *c = open; *c; c++) {
+		depth += (*c == '(') - (*c == ')');
+		if (depth == 0)
+			return c;
+	}
+	return NULL;
+}
+
+/* The inner distribution of an affine map: the text from `from` to
+ * `to` (excluded), parsed as a distribution of its own. */
+static asg_status dist_parse_inner(struct dist_parser *p, const char *from,
+				   const char *to)
+{
+	size_t len = (size_t)(to - from);
+	int offset = (int)(from - p->text);
+	char *inner = malloc(len + 1);
+	if (!inner)
+		return diag_set(p->d, ASG_ENOMEM, "out of memory");
+	memcpy(inner, from, len);
+	inner[len] = '\0';
+	struct dist_origin at;
+	if (p->where) {
+		at = *p->where;
+		at.col += offset;
+	}
+	asg_status s = dist_parse(inner, p->where ? &at : NULL, &p->dist, p->d);
+	free(inner);
+	if (s != ASG_OK)
+		return s;
+	for (int k = 0; k < DIST_SLOTS; k++)   /* offsets in the whole text */
+		if (dist_slot_is_indexed(&p->dist, k))
+			p->dist.text_at[k] = (uint16_t)(p->dist.text_at[k] + offset);
+	return ASG_OK;
+}
+
+/* '(' number ',' dist ')' after `scaled` or `shifted`: the inner
+ * distribution into p->dist, mapped. */
+static asg_status dist_parse_affine(struct dist_parser *p, bool scaled)
+{
+	const char *name = scaled ? "scaled" : "shifted";
+	struct expr_code code;
+	struct expr_error err;
+	const char *end;
+
+	dist_skip_spaces(p);
+	if (*p->pos != '(')
+		return dist_fail(p, p->pos, "expected '(' after '%s'", name);
+	const char *close = dist_matching_paren(p->pos);
+	if (!close)
+		return dist_fail(p, p->pos, "unclosed parenthesis in '%.*s'",
+				 dist_trimmed_len(p->text), p->text);
+	p->pos++;
+	dist_skip_spaces(p);
+	const char *value = p->pos;
+	memset(&code, 0, sizeof code);
+	if (expr_parse(value, &end, &code, &err) != ASG_OK)
+		return dist_value_error(p, value, scaled ? "s" : "c", &err);
+	if (expr_uses_index(&code, 0, code.nop))
+		return dist_fail(p, value, "the worker index i has no value in "
+				 "'%s' (only inside its distribution)", name);
+	double v = expr_eval(&code, 0, code.nop, 0);
+	if (!isfinite(v) || (scaled ? v <= 0 : v < 0))
+		return dist_fail(p, value, "%s must be %s, got %g",
+				 scaled ? "the scale" : "the shift",
+				 scaled ? "> 0" : ">= 0", v);
+	p->pos = end;
+	dist_skip_spaces(p);
+	if (*p->pos != ',')
+		return dist_fail(p, p->pos, "expected ',' after the %s of '%s'",
+				 scaled ? "scale" : "shift", name);
+	asg_status s = dist_parse_inner(p, p->pos + 1, close);
+	if (s != ASG_OK)
+		return s;
+	p->pos = close + 1;
+	dist_skip_spaces(p);
+	if (*p->pos)
+		return dist_fail(p, p->pos,
+				 "unexpected text after distribution: '%.*s'",
+				 dist_trimmed_len(p->pos), p->pos);
+	struct dist *dist = &p->dist;
+	if (scaled) {
+		dist->scale = (dist->scale ? dist->scale : 1) * v;
+		dist->offset *= v;
+	} else {
+		dist->offset += v;
+	}
+	char msg[DIAG_TEXT_MAX];
+	if (!dist_indexed(dist) && !dist_reach_ok(dist, msg, sizeof msg))
+		return dist_fail(p, p->text, "%s", msg);
 	return ASG_OK;
 }
 
@@ -507,6 +845,13 @@ asg_status dist_at(const struct dist *dist, long i,
 		*out = c;
 		return ASG_OK;
 	}
+	if (dist->kind == DIST_TRACE) {   /* column=worker */
+		c.column = i % (long)dist->trace->cols;
+		c.indexed = 0;
+		memset(c.text_at, 0, sizeof c.text_at);
+		*out = c;
+		return ASG_OK;
+	}
 	for (int s = 0; s < DIST_SLOTS; s++)
 		if (dist_slot_is_indexed(dist, s))
 			*dist_slot(&c, s) = expr_eval(&dist->code, dist->code_from[s],
@@ -517,6 +862,8 @@ asg_status dist_at(const struct dist *dist, long i,
 		return dist_fail_at(d, where, dist->text_at[s], "%s at i = %ld",
 				    msg, i);
 	}
+	if (!dist_reach_ok(&c, msg, sizeof msg))
+		return dist_fail_at(d, where, 0, "%s at i = %ld", msg, i);
 	c.indexed = 0;
 	memset(c.code_from, 0, sizeof c.code_from);
 	memset(c.code_to, 0, sizeof c.code_to);
@@ -565,15 +912,35 @@ static double dist_draw(const struct dist *dist, gsl_rng *rng)
 		return gsl_ran_pareto(rng, p[0], p[1]);
 	case DIST_HALFNORMAL:
 		return fabs(gsl_ran_gaussian(rng, p[0]));
+	case DIST_TRACE:   /* bootstrap: one of the column's values */
+		return trace_values(dist->trace, (size_t)dist->column)
+			[gsl_rng_uniform_int(rng, dist->trace->rows)];
 	}
 	assert(!"unknown distribution kind");
 	return 0;
 }
 
+/* The affine map of shifted and scaled. */
+static double dist_map(const struct dist *dist, double x)
+{
+	return (dist->scale ? dist->scale * x : x) + dist->offset;
+}
+
 double dist_sample(const struct dist *dist, gsl_rng *rng)
 {
+	assert(!dist_indexed(dist) && !dist_replays(dist));
+	return dist_map(dist, dist_draw(dist, rng) + dist->shift);
+}
+
+double dist_next(struct dist *dist, gsl_rng *rng)
+{
+	if (!dist_replays(dist))
+		return dist_sample(dist, rng);
 	assert(!dist_indexed(dist));
-	return dist_draw(dist, rng) + dist->shift;
+	const struct trace *t = dist->trace;
+	double x = trace_values(t, (size_t)dist->column)[dist->drawn % t->rows];
+	dist->drawn++;
+	return dist_map(dist, x + dist->shift);
 }
 
 /* The mean of the kind, without shift. */
@@ -601,6 +968,8 @@ static double dist_kind_mean(const struct dist *dist)
 		return p[0] > 1 ? p[0] * p[1] / (p[0] - 1) : INFINITY;
 	case DIST_HALFNORMAL:
 		return p[0] * 0.79788456080286535588;   /* sqrt(2 / pi) */
+	case DIST_TRACE:
+		return dist->trace->means[dist->column];
 	}
 	assert(!"unknown distribution kind");
 	return 0;
@@ -609,7 +978,7 @@ static double dist_kind_mean(const struct dist *dist)
 double dist_mean(const struct dist *dist)
 {
 	assert(!dist_indexed(dist));
-	return dist_kind_mean(dist) + dist->shift;
+	return dist_map(dist, dist_kind_mean(dist) + dist->shift);
 }
 
 /* The density of N(mu, s^2) truncated to x >= 0. */
@@ -631,26 +1000,28 @@ double dist_pdf(const struct dist *dist, double x)
 	const double *p = dist->p;
 
 	assert(!dist_indexed(dist));
-	x -= dist->shift;
+	double scale = dist->scale ? dist->scale : 1;
+	x = (x - dist->offset) / scale - dist->shift;
 	switch (dist->kind) {
 	case DIST_CONSTANT:
+	case DIST_TRACE:
 		return 0;
 	case DIST_UNIFORM:
-		return gsl_ran_flat_pdf(x, p[0], p[1]);
+		return gsl_ran_flat_pdf(x, p[0], p[1]) / scale;
 	case DIST_EXPONENTIAL:
-		return gsl_ran_exponential_pdf(x, p[0]);
+		return gsl_ran_exponential_pdf(x, p[0]) / scale;
 	case DIST_NORMAL:
-		return dist_truncnorm_pdf(p[0], p[1], x);
+		return dist_truncnorm_pdf(p[0], p[1], x) / scale;
 	case DIST_LOGNORMAL:
-		return gsl_ran_lognormal_pdf(x, p[0], p[1]);
+		return gsl_ran_lognormal_pdf(x, p[0], p[1]) / scale;
 	case DIST_GAMMA:
-		return gsl_ran_gamma_pdf(x, p[0], p[1]);
+		return gsl_ran_gamma_pdf(x, p[0], p[1]) / scale;
 	case DIST_WEIBULL:
-		return gsl_ran_weibull_pdf(x, p[0], p[1]);
+		return gsl_ran_weibull_pdf(x, p[0], p[1]) / scale;
 	case DIST_PARETO:
-		return gsl_ran_pareto_pdf(x, p[0], p[1]);
+		return gsl_ran_pareto_pdf(x, p[0], p[1]) / scale;
 	case DIST_HALFNORMAL:
-		return x < 0 ? 0 : 2 * gsl_ran_gaussian_pdf(x, p[0]);
+		return x < 0 ? 0 : 2 * gsl_ran_gaussian_pdf(x, p[0]) / scale;
 	}
 	assert(!"unknown distribution kind");
 	return 0;
@@ -669,9 +1040,51 @@ static void dist_format_slot(const struct dist *dist, int s, char *buf,
 		expr_format_number(dist_slot_value(dist, s), buf, size);
 }
 
+/* The text of a distribution D with its affine map: D, scaled(s, D),
+ * shifted(c, D) or shifted(c, scaled(s, D)). */
+static int dist_format_affine(const struct dist *dist, const char *inner,
+			      char *buf, size_t size)
+{
+	char scale[64], offset[64];
+	expr_format_number(dist->scale, scale, sizeof scale);
+	expr_format_number(dist->offset, offset, sizeof offset);
+	if (dist->scale && dist->offset)
+		return snprintf(buf, size, "shifted(%s, scaled(%s, %s))", offset,
+				scale, inner);
+	if (dist->scale)
+		return snprintf(buf, size, "scaled(%s, %s)", scale, inner);
+	if (dist->offset)
+		return snprintf(buf, size, "shifted(%s, %s)", offset, inner);
+	return snprintf(buf, size, "%s", inner);
+}
+
+/* trace(file='F', column=C, mode=M); C a name when the file has one. */
+static int dist_format_trace(const struct dist *dist, char *buf, size_t size)
+{
+	const struct trace *t = dist->trace;
+	char column[256];
+	if (dist->column < 0)
+		snprintf(column, sizeof column, "worker");
+	else if (t->names)
+		snprintf(column, sizeof column, "'%s'", t->names[dist->column]);
+	else
+		snprintf(column, sizeof column, "%ld", dist->column);
+	size_t len = strlen(t->path) + strlen(column) + 64;
+	char *text = malloc(len);
+	if (!text)
+		return -1;
+	snprintf(text, len, "trace(file='%s', column=%s, mode=%s)", t->path,
+		 column, dist->replay ? "replay" : "bootstrap");
+	int n = dist_format_affine(dist, text, buf, size);
+	free(text);
+	return n;
+}
+
 int dist_format(const struct dist *dist, char *buf, size_t size)
 {
 	assert((unsigned)dist->kind < DIST_NKINDS);
+	if (dist->kind == DIST_TRACE)
+		return dist_format_trace(dist, buf, size);
 	const struct dist_spec *spec = &dist_specs[dist->kind];
 	/* name + 5 x (", " + name + "=" + a value); a value is at most an
 	 * expression of EXPR_CODE_MAX instructions, each within 32 bytes */
@@ -690,5 +1103,5 @@ int dist_format(const struct dist *dist, char *buf, size_t size)
 	}
 	assert((size_t)len + 1 < sizeof text);
 	snprintf(text + len, sizeof text - (size_t)len, ")");
-	return snprintf(buf, size, "%s", text);
+	return dist_format_affine(dist, text, buf, size);
 }

@@ -32,9 +32,31 @@
  * Values must be finite; out-of-range values of an indexed parameter are
  * found by dist_at, at the worker where they occur.
  *
- * A parsed dist is a value without pointers (no allocation): copy it
- * freely.  dist_sample is a switch on the kind and one GSL call: cheap
- * enough for the event loop; it takes a concrete distribution only.
+ * Measured durations and compositions (src/engine/trace.h):
+ *
+ *   trace(file=F, column=C, mode=M)        values of column C of CSV file F
+ *   shifted(c, D)                          c + X for X ~ D, c >= 0
+ *   scaled(s, D)                           s X for X ~ D, s > 0
+ *
+ * F is resolved against the directory of the file the text stands in
+ * (cwd for a text without a file); it may be quoted with ' or ".  C is a
+ * header name or a 0-based index (default 0), or `worker`: worker i reads
+ * column i mod (columns), which makes the distribution indexed.  M is
+ * `bootstrap` (default: each draw one of the column's values, uniformly,
+ * i.e. a draw from its empirical distribution) or `replay`: the values in
+ * order, wrapping at the end; the position is the dist's own (`drawn`,
+ * advanced by dist_next), so each worker's copy replays from the first
+ * value.  A replay is sampled only through dist_next.  shifted and
+ * scaled nest freely and fold into one affine map a X + b applied after
+ * the inner distribution's own shift: `scaled(2, shifted(1, D))` is
+ * `shifted(2, scaled(2, D))`, the form dist_format writes.  Their c and s
+ * are expressions without i.
+ *
+ * A parsed dist is a value without pointers (no allocation) but for a
+ * trace's, which points to the process's immutable copy of the file
+ * (trace.h): copy it freely.  dist_sample is a switch on the kind and one
+ * GSL call: cheap enough for the event loop; it takes a concrete
+ * distribution only.
  */
 #ifndef ASG_DIST_H
 #define ASG_DIST_H
@@ -44,6 +66,7 @@
 #include <gsl/gsl_rng.h>
 #include "../common/diag.h"
 #include "expr.h"
+#include "trace.h"
 
 enum dist_kind {
 	DIST_CONSTANT,
@@ -55,6 +78,7 @@ enum dist_kind {
 	DIST_WEIBULL,
 	DIST_PARETO,
 	DIST_HALFNORMAL,
+	DIST_TRACE,
 };
 
 #define DIST_MAX_PARAMS 4
@@ -75,6 +99,15 @@ struct dist {
 	uint16_t text_at[DIST_SLOTS];  /* slot s: byte offset of its value in
 	                                  the text, for messages */
 	struct expr_code code;      /* the expressions' code */
+	/* shifted(c, .) and scaled(s, .): a draw is scale * X + offset */
+	double scale;               /* s > 0; 0 = not scaled (1) */
+	double offset;              /* c >= 0 */
+	/* DIST_TRACE */
+	const struct trace *trace;  /* its file's values (trace.h, shared) */
+	long column;                /* the column read; -1 = the worker's,
+	                               i mod columns (set by dist_at) */
+	bool replay;                /* replay in order, else bootstrap */
+	uint64_t drawn;             /* replay: values drawn so far (dist_next) */
 };
 
 /* Where a distribution's text stands in its file, for located messages:
@@ -117,14 +150,24 @@ asg_status dist_at(const struct dist *dist, long i,
 		   const struct dist_origin *where, struct dist *out,
 		   struct diag *d);
 
-/* One draw (always >= 0) of a concrete distribution. */
+/* One draw (always >= 0) of a concrete distribution, not a replay. */
 double dist_sample(const struct dist *dist, gsl_rng *rng);
+
+/* True for a trace in replay mode: sampled only by dist_next. */
+static inline bool dist_replays(const struct dist *dist)
+{
+	return dist->kind == DIST_TRACE && dist->replay;
+}
+
+/* The next draw of a concrete distribution that may be a replay (which
+ * then advances): for per-worker copies (struct worker). */
+double dist_next(struct dist *dist, gsl_rng *rng);
 
 /* The analytic mean; INFINITY where it does not exist. */
 double dist_mean(const struct dist *dist);
 
 /* The probability density at x (from gsl_ran_*_pdf; truncated normal
- * renormalised); 0 for constant. Used by the tests. */
+ * renormalised); 0 for constant and trace. Used by the tests. */
 double dist_pdf(const struct dist *dist, double x);
 
 /* Write the canonical text of the distribution, e.g.

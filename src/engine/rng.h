@@ -36,6 +36,9 @@ enum rng_entity_kind {
 	RNG_CLIENTS = 11,   /* the server's draws of clients (fedavg, fedbuff,
 	                       fedasync), index 0 */
 	RNG_AVAILABILITY = 12, /* client i's on/off intervals (fedavg) */
+	RNG_SLOWDOWN = 13,  /* worker i's straggler episodes (sim_avail.c) */
+	RNG_FAILURES = 14,  /* worker i's crashes and recoveries (sim_avail.c) */
+	RNG_SCHEDULE = 15,  /* dasgd's random schedule policy, index 0 */
 };
 
 /* The entity id of the index-th entity of a kind. */

@@ -19,12 +19,10 @@
 static asg_status sim_alloc_worker_buffers(struct sim *s, struct worker *w)
 {
 	size_t batch = (size_t)s->sc->protocol.batch;
-	size_t work = model_workspace_size(&s->model, batch);
 	w->params = calloc(s->dim, sizeof *w->params);
 	w->grad = calloc(s->dim, sizeof *w->grad);
-	w->work = calloc(work ? work : 1, sizeof *w->work);
 	w->batch = calloc(batch, sizeof *w->batch);
-	return w->params && w->grad && w->work && w->batch ? ASG_OK : ASG_ENOMEM;
+	return w->params && w->grad && w->batch ? ASG_OK : ASG_ENOMEM;
 }
 
 static asg_status sim_init_worker(struct sim *s, struct worker *w, long id,
@@ -47,10 +45,13 @@ static asg_status sim_init_worker(struct sim *s, struct worker *w, long id,
 	w->batch_rng = rng_stream_alloc(seed, rng_entity(RNG_BATCH, (uint64_t)id));
 	if (!w->rng || !w->batch_rng)
 		return ASG_ENOMEM;
-	if (link_init(&w->up, &sc->network.uplink, sc->network.bandwidth, seed,
+	const struct worker_group *g = &sc->groups[group];
+	if (link_init(&w->up, &g->uplink, g->bandwidth, seed,
 		      rng_entity(RNG_UPLINK, (uint64_t)id)) != ASG_OK ||
-	    link_init(&w->down, &sc->network.downlink, sc->network.bandwidth,
+	    link_init(&w->down, &g->downlink, g->bandwidth,
 		      seed, rng_entity(RNG_DOWNLINK, (uint64_t)id)) != ASG_OK)
+		return ASG_ENOMEM;
+	if (sim_avail_init(s, w) != ASG_OK)
 		return ASG_ENOMEM;
 	if (s->dim == 0)
 		return ASG_OK;
@@ -92,6 +93,7 @@ static asg_status sim_init_problem(struct sim *s, struct diag *d)
 		return st;
 	s->dim = s->model.dim;
 	s->msg_bytes = (double)s->dim * sizeof(double);
+	nic_init(&s->server_nic, sc->network.server_bandwidth);
 	s->x = calloc(s->dim ? s->dim : 1, sizeof *s->x);
 	s->full_grad = calloc(s->dim ? s->dim : 1, sizeof *s->full_grad);
 	size_t work = model_workspace_size(&s->model, (size_t)sc->protocol.batch);
@@ -165,9 +167,9 @@ static void sim_release_worker(struct worker *w)
 		gsl_rng_free(w->batch_rng);
 	link_release(&w->up);
 	link_release(&w->down);
+	sim_avail_release(w);
 	free(w->params);
 	free(w->grad);
-	free(w->work);
 	free(w->batch);
 }
 
@@ -213,7 +215,8 @@ void sim_diverge(struct sim *s)
 void sim_schedule(struct sim *s, double at, enum sim_event kind, long who)
 {
 	assert(at >= s->now);
-	if (eventq_push(&s->q, at, (uint32_t)kind, (uint32_t)who) != ASG_OK)
+	uint32_t tagged = sim_avail_tag(s, (uint32_t)kind, who);
+	if (eventq_push(&s->q, at, tagged, (uint32_t)who) != ASG_OK)
 		sim_fail(s, ASG_ENOMEM);
 }
 
@@ -226,12 +229,17 @@ void sim_record_interval(struct sim *s, const struct worker *w,
 		sim_fail(s, ASG_EIO);
 }
 
+double sim_server_send(struct sim *s, struct link *l, double bytes)
+{
+	return link_send(l, nic_send(&s->server_nic, s->now, bytes), bytes);
+}
+
 void sim_send_params(struct sim *s, struct worker *w)
 {
 	if (s->dim)
 		memcpy(w->params, s->x, s->dim * sizeof *s->x);
 	w->version = s->k;
-	double arrive = link_send(&w->down, s->now, s->msg_bytes);
+	double arrive = sim_server_send(s, &w->down, s->msg_bytes);
 	sim_record_interval(s, w, "downlink", s->now, arrive);
 	sim_schedule(s, arrive, SIM_PARAMS_AT_WORKER, w->id);
 }
@@ -239,8 +247,12 @@ void sim_send_params(struct sim *s, struct worker *w)
 void sim_start_compute(struct sim *s, struct worker *w)
 {
 	w->started = s->now;
-	sim_schedule(s, s->now + dist_sample(w->compute, w->rng),
-		     SIM_COMPUTE_DONE, w->id);
+	double length = dist_next(&w->compute_at, w->rng);
+	if (s->has_avail) {
+		length *= sim_avail_factor(w);
+		sim_avail_job(w, true);
+	}
+	sim_schedule(s, s->now + length, SIM_COMPUTE_DONE, w->id);
 }
 
 /* Minibatch indices drawn uniformly, with replacement, from w's shard. */
@@ -255,6 +267,7 @@ static void sim_draw_batch(struct sim *s, struct worker *w)
 void sim_finish_compute(struct sim *s, struct worker *w)
 {
 	w->busy_time += s->now - w->started;
+	sim_avail_job(w, false);
 	sim_record_interval(s, w, "compute", w->started, s->now);
 }
 
@@ -266,7 +279,7 @@ void sim_worker_gradient(struct sim *s, struct worker *w)
 	}
 	sim_draw_batch(s, w);
 	model_batch_grad(&s->model, w->params, w->batch,
-			 (size_t)s->sc->protocol.batch, w->grad, w->work);
+			 (size_t)s->sc->protocol.batch, w->grad, s->server_work);
 	w->grad_norm2 = cblas_ddot((int)s->dim, w->grad, 1, w->grad, 1);
 }
 
@@ -280,7 +293,7 @@ void sim_send_gradient(struct sim *s, struct worker *w)
 {
 	w->bytes_sent += s->msg_bytes;
 	w->messages_sent++;
-	double arrive = link_send(&w->up, s->now, s->msg_bytes);
+	double arrive = sim_server_send(s, &w->up, s->msg_bytes);
 	sim_record_interval(s, w, "uplink", s->now, arrive);
 	sim_schedule(s, arrive, SIM_GRAD_AT_SERVER, w->id);
 }
@@ -422,6 +435,8 @@ asg_status sim_run(struct sim *s, struct diag *d)
 		return st;
 	}
 	sim_evaluate_if_due(s);   /* the starting point, k = 0 */
+	if (s->has_avail)
+		sim_avail_start(s);
 	struct event ev;
 	while (s->outcome == SIM_RUNNING) {
 		if (!eventq_pop(&s->q, &ev)) {
@@ -435,10 +450,14 @@ asg_status sim_run(struct sim *s, struct diag *d)
 		}
 		s->now = ev.t;
 		s->events++;
+		if (s->has_avail && sim_avail_event(s, &ev))
+			continue;
 		s->proto->on_event(s, &ev);
 		if (s->progress && (s->events & (SIM_PROGRESS_EVENTS - 1)) == 0)
 			s->progress(s, s->progress_ctx);
 	}
+	if (s->has_avail)
+		sim_avail_end(s);
 	if (s->proto->end && s->outcome != SIM_FAILED)
 		s->proto->end(s);
 	/* the end point, unless this tick was evaluated already */

@@ -14,6 +14,12 @@
  *           from its compute distribution, and sends the gradient back;
  *   links   one uplink and one downlink per worker (src/net/link.h); a
  *           message carries the parameter vector, dim * 8 bytes.
+ *   NIC     the server's network interface (src/net/nic.h), one FIFO of
+ *           network.server_bandwidth for every message to or from the
+ *           server: a message first occupies the NIC for
+ *           S / server_bandwidth, in the order messages were handed over,
+ *           then goes through the worker's own link (its transmission,
+ *           then its latency).
  *
  * Staleness of a gradient applied at tick k = k - the version of the
  * parameters it was computed on (the version the server *sent*).
@@ -54,6 +60,10 @@ enum sim_event {
 	SIM_BLOCK_AT_AGENT,     /* a block message (who = its slot) arrived */
 	SIM_TIMER,              /* a protocol's own timer (who is the protocol's:
 	                           fedavg's deadline carries its round) */
+	SIM_SLOW_SWITCH,        /* worker who's straggler episode begins or ends
+	                           (sim_avail.c; protocols never see it) */
+	SIM_WORKER_DOWN,        /* worker who crashed (sim_avail.c) */
+	SIM_WORKER_UP,          /* worker who recovered (sim_avail.c) */
 };
 
 struct worker {
@@ -67,7 +77,6 @@ struct worker {
 	struct link down;          /* server -> worker */
 	double *params;            /* the copy of x it computes on (dim) */
 	double *grad;              /* its last gradient (dim) */
-	double *work;              /* its model workspace */
 	size_t *batch;             /* minibatch indices (batch size) */
 	uint64_t version;          /* tick of the parameters it holds */
 	double grad_norm2;         /* ||grad||^2 of its last gradient */
@@ -81,6 +90,8 @@ struct worker {
 	uint64_t messages_sent;    /* messages it handed to links */
 	uint64_t messages_lost;    /* of those, lost by the network */
 	uint64_t messages_outdated;/* copies it received older than its own */
+	struct worker_avail *avail;/* its slowdown and failures (sim_avail.c,
+	                              owned), NULL without */
 	uint64_t dropped;          /* its jobs whose work was thrown away: a
 	                              gradient refused on arrival, or a job
 	                              abandoned by a restart (backup); a
@@ -124,9 +135,12 @@ struct sim {
 	struct model model;          /* the learning problem */
 	size_t dim;                  /* parameters (0 for model none) */
 	double msg_bytes;            /* bytes of a message: dim * sizeof(double) */
+	struct nic server_nic;       /* the server's NIC (network.server_bandwidth) */
 	double *x;                   /* the server's parameters (dim, owned) */
 	double *full_grad;           /* scratch for the full gradient (dim) */
-	double *server_work;         /* the server's model workspace */
+	double *server_work;         /* the model workspace of evaluations and of
+	                                every worker's gradient: the loop computes
+	                                one at a time, and one buffer stays in cache */
 
 	const struct quadgrad *exact_grad; /* when set, evaluations read the exact
 	                                tracked gradient of the quadratic */
@@ -139,6 +153,8 @@ struct sim {
 	double last_full_grad_norm2; /* last full-gradient norm^2 (NAN if none) */
 	double last_test_accuracy;   /* last test accuracy (NAN if none) */
 	int64_t last_eval_k;         /* tick of the last evaluation, -1 if none */
+	bool has_avail;              /* some worker has slowdown or failures */
+	bool has_failures;           /* some worker has failures (sim_avail.c) */
 };
 
 /* Build a run: data, model, workers, links, protocol state.  rec may be
@@ -167,6 +183,11 @@ asg_status sim_record_summary(const struct sim *s, double wall_seconds);
  * the data's Gram matrix) or without a recorder.  Allocates: call it at
  * set-up. */
 asg_status sim_record_coupling(struct sim *s, const size_t *lo, long blocks);
+
+/* The same L^{ij} into L (blocks x blocks, row-major), without recording:
+ * NAN for the models without a bound.  Allocates: call it at set-up. */
+asg_status sim_coupling(const struct sim *s, const size_t *lo, long blocks,
+			double *L);
 
 /* For a parameter server: L of grad f as the `coupling` row (0, 0), the
  * one-block case of sim_record_coupling. */
@@ -216,6 +237,11 @@ void sim_record_interval(struct sim *s, const struct worker *w,
 /* Send worker w's gradient up its link; SIM_GRAD_AT_SERVER fires on arrival. */
 void sim_send_gradient(struct sim *s, struct worker *w);
 
+/* Hand a message of `bytes` between the server and a worker, on that
+ * worker's link l, at the current time: through the server's NIC, then l.
+ * Returns its arrival time. */
+double sim_server_send(struct sim *s, struct link *l, double bytes);
+
 /* x -= scale * w->grad, and record the gradient as applied at the current
  * tick with staleness k - w->version and step size `step`.  The step
  * policy (step.h) decides the step: `step` is its base value a, replaced
@@ -241,6 +267,41 @@ asg_status sim_smoothness(const struct sim *s, double *L);
  * momentum term to x first); evaluates and records on the scenario's
  * strides, and stops the run when a limit is reached. */
 void sim_tick(struct sim *s);
+
+/* ---- time-varying workers (sim_avail.c) ---- */
+
+/* Totals of a worker's episodes and failures (all 0 without). */
+struct sim_avail_totals {
+	double slowed;    /* virtual seconds in straggler episodes */
+	double downtime;  /* virtual seconds crashed */
+	uint64_t lost;    /* jobs lost to crashes */
+};
+
+/* Worker w's processes from its group (sim_init); ASG_ENOMEM. */
+asg_status sim_avail_init(struct sim *s, struct worker *w);
+void sim_avail_release(struct worker *w);
+/* Schedule every worker's first switch and crash (sim_run). */
+void sim_avail_start(struct sim *s);
+/* The event's kind with its worker's epoch tag (sim_schedule). */
+uint32_t sim_avail_tag(const struct sim *s, uint32_t kind, long who);
+/* Handle an event's part here (tags removed): true when it is consumed,
+ * false when it goes on to the protocol. */
+bool sim_avail_event(struct sim *s, struct event *ev);
+/* Close the intervals still open (end of sim_run). */
+void sim_avail_end(struct sim *s);
+struct sim_avail_totals sim_avail_totals(const struct worker *w);
+/* The compute multiplier of a job starting now: factor in an episode. */
+double sim_avail_factor(const struct worker *w);
+/* A job of w starts (start) or ends (sim_start_compute, sim_finish_compute). */
+void sim_avail_job(struct worker *w, bool start);
+
+/* True while worker w is crashed. */
+bool sim_worker_down(const struct worker *w);
+
+/* Throw worker w's current job and messages away (a round that ended
+ * without it): they are dropped, counted in w->dropped when a job was
+ * open.  Nothing without failures in the run. */
+void sim_avail_abandon(struct sim *s, struct worker *w);
 
 /* True once the loop should end. */
 static inline bool sim_stopped(const struct sim *s)

@@ -69,6 +69,9 @@ asg_status sim_record_summary(const struct sim *s, double wall_seconds)
 			.dropped = w->dropped,
 			.shard_size = s->part.start
 				? (int64_t)(s->part.start[i + 1] - s->part.start[i]) : -1,
+			.slowed = sim_avail_totals(w).slowed,
+			.downtime = sim_avail_totals(w).downtime,
+			.lost = sim_avail_totals(w).lost,
 		};
 		recorder_worker(s->rec, &row);
 	}
@@ -98,10 +101,14 @@ static double sim_block_lipschitz(const struct sim *s, const double *gram,
 	return i == j ? l + s->model.l2 : l;
 }
 
-asg_status sim_record_coupling(struct sim *s, const size_t *lo, long blocks)
+asg_status sim_coupling(const struct sim *s, const size_t *lo, long blocks,
+			double *L)
 {
 	enum model_kind kind = s->sc->model.kind;
-	if (!s->rec || (kind != MODEL_QUADRATIC && kind != MODEL_LOGREG))
+	size_t nb = (size_t)blocks;
+	for (size_t e = 0; e < nb * nb; e++)
+		L[e] = NAN;
+	if (kind != MODEL_QUADRATIC && kind != MODEL_LOGREG)
 		return ASG_OK;
 	size_t d = s->dim;
 	double *gram = malloc(d * d * sizeof *gram);
@@ -110,10 +117,26 @@ asg_status sim_record_coupling(struct sim *s, const size_t *lo, long blocks)
 	quadgrad_gram(&s->data, gram);
 	for (long i = 0; i < blocks; i++)
 		for (long j = 0; j < blocks; j++)
-			recorder_coupling(s->rec, i, j,
-					  sim_block_lipschitz(s, gram, lo, i, j),
-					  kind == MODEL_QUADRATIC);
+			L[(size_t)i * nb + (size_t)j] = sim_block_lipschitz(s, gram, lo, i, j);
 	free(gram);
+	return ASG_OK;
+}
+
+asg_status sim_record_coupling(struct sim *s, const size_t *lo, long blocks)
+{
+	enum model_kind kind = s->sc->model.kind;
+	if (!s->rec || (kind != MODEL_QUADRATIC && kind != MODEL_LOGREG))
+		return ASG_OK;
+	double *L = malloc((size_t)(blocks * blocks) * sizeof *L);
+	if (!L || sim_coupling(s, lo, blocks, L) != ASG_OK) {
+		free(L);
+		return ASG_ENOMEM;
+	}
+	for (long i = 0; i < blocks; i++)
+		for (long j = 0; j < blocks; j++)
+			recorder_coupling(s->rec, i, j, L[i * blocks + j],
+					  kind == MODEL_QUADRATIC);
+	free(L);
 	return ASG_OK;
 }
 

@@ -9,8 +9,7 @@ asg_status link_init(struct link *l, const struct dist *latency,
 		     double bandwidth, uint64_t seed, uint64_t entity)
 {
 	l->latency = latency;
-	l->bandwidth = bandwidth;
-	l->free_at = 0.0;
+	nic_init(&l->tx, bandwidth);
 	l->rng = rng_stream_alloc(seed, entity);
 	return l->rng ? ASG_OK : ASG_ENOMEM;
 }
@@ -24,8 +23,5 @@ void link_release(struct link *l)
 
 double link_send(struct link *l, double now, double bytes)
 {
-	double depart = now > l->free_at ? now : l->free_at;
-	double transmit = l->bandwidth > 0.0 ? bytes / l->bandwidth : 0.0;
-	l->free_at = depart + transmit;
-	return l->free_at + dist_sample(l->latency, l->rng);
+	return nic_send(&l->tx, now, bytes) + dist_sample(l->latency, l->rng);
 }

@@ -3,8 +3,9 @@
  *
  * A message of S bytes handed to a link at time t leaves when the link is
  * free (the link sends one message at a time, in the order they were
- * handed over), takes S / bandwidth seconds to transmit, then travels for a
- * latency drawn from the link's own distribution and RNG stream:
+ * handed over: its transmitter is a FIFO interface, nic.h), takes
+ * S / bandwidth seconds to transmit, then travels for a latency drawn from
+ * the link's own distribution and RNG stream:
  *     depart  = max(t, free_at)
  *     free_at = depart + S / bandwidth          (bandwidth 0 = infinite)
  *     arrive  = free_at + latency
@@ -18,12 +19,12 @@
 #include <gsl/gsl_rng.h>
 
 #include "../engine/dist.h"
+#include "nic.h"
 
 struct link {
 	const struct dist *latency;  /* latency distribution (not owned) */
 	gsl_rng *rng;                /* this link's own stream (owned) */
-	double bandwidth;            /* bytes per second; 0 = infinite */
-	double free_at;              /* when the last message handed over has left */
+	struct nic tx;               /* its transmitter: bandwidth, FIFO */
 };
 
 /* Set up a link; its RNG stream comes from (seed, entity).  ASG_ENOMEM on

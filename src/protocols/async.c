@@ -15,6 +15,11 @@
  * k - v.  With D identical workers the mean staleness is D - 1; with mean
  * compute times m_i and no latency, kappa_i is proportional to 1/m_i and
  * worker i's mean staleness is sum_{j != i} m_i / m_j (THEORY.md).
+ *
+ * Failures (workers[].failures, sim_avail.c): the server does not wait
+ * for anyone, so training goes on with the workers that are up.  A crashed
+ * worker's job and messages in flight are lost; on recovery the server
+ * sends it the current (x, k) and it goes on.
  */
 #include "protocol.h"
 
@@ -32,8 +37,12 @@ static asg_status async_setup(struct sim *s, struct diag *d)
 static void async_on_event(struct sim *s, const struct event *ev)
 {
 	struct worker *w = &s->workers[ev->who];
-	if (sim_ps_worker_event(s, ev))
+	if (sim_ps_worker_event(s, ev) || ev->kind == SIM_WORKER_DOWN)
 		return;
+	if (ev->kind == SIM_WORKER_UP) {
+		sim_send_params(s, w);
+		return;
+	}
 	assert(ev->kind == SIM_GRAD_AT_SERVER);
 	sim_apply_gradient(s, w, s->step, s->step);
 	sim_tick(s);

@@ -17,10 +17,39 @@
  *   on a block j arriving at agent i: keep it if its stamp is newer than
  *   the copy held, else count it as outdated.
  *
+ * With protocol.schedule (a communication budget), updates send nothing;
+ * a global scheduler hands out message slots instead, B per unit of
+ * virtual time (a slot at every t = m / B, m = 1, 2, ...), or whenever
+ * fewer than B scheduled messages are in flight (after each update and
+ * each arrival).  A slot goes to one edge i -> j of the topology, which
+ * carries i's current block and stamp.  The scheduler knows what each
+ * sender last handed to each receiver, sent_ij (0 at the start: every
+ * agent holds x_0), and uses the sender-side age
+ *     age_ij = k - sent_ij          (a lower bound on Delta_ji(k): the
+ *                                    copy j holds is at most that recent)
+ * An edge is eligible when i's block changed since sent_ij; among the
+ * eligible ones the policy picks
+ *     round_robin        the next in edge order after the last one served
+ *     random             one uniformly (its own stream, RNG_SCHEDULE)
+ *     max_age            the largest age_ij
+ *     max_weighted_age   the largest L^{ji} age_ij, the receiver's term of
+ *                        the bound's sum_i sum_j L^{ij} Delta_ij
+ *     whittle            the largest L^{ji} age_ij^2: with ages growing
+ *                        linearly, serving the largest w_e age_e serves
+ *                        edge e at a rate proportional to w_e, so
+ *                        max_weighted_age gives each edge a rate ~ L and
+ *                        the same sum_e L_e mean_age_e as round robin to
+ *                        first order, while rates ~ sqrt(L) (this policy)
+ *                        minimise it: (sum_e sqrt L_e)^2 against
+ *                        E sum_e L_e, over 2B
+ * ties going to the first in edge order after the last one served.  A
+ * slot with no eligible edge goes unused.
+ *
  * The network: one FIFO link per directed edge of the topology (complete,
  * ring, star, a random regular graph from the run's seed, or an explicit
  * list of undirected edges), latency
- * from network.latency, bandwidth from network.bandwidth, each message
+ * from network.latency, bandwidth from the sender's group's
+ * workers[g].bandwidth (by default network.bandwidth), each message
  * lost with probability network.loss (drawn from the link's stream at
  * sending; a lost message still occupies the link).
  *
@@ -57,6 +86,8 @@ struct dasgd_msg {
 	uint32_t from;       /* sending agent (the block's owner) */
 	uint32_t to;         /* receiving agent */
 	uint64_t stamp;      /* tick of the iterate the block was taken from */
+	bool lost;           /* lost on the way (scheduled only: the slot it
+	                        takes in flight is released on arrival) */
 	uint32_t next_free;  /* free list link */
 };
 
@@ -79,6 +110,16 @@ struct dasgd_state {
 	uint32_t free_head;          /* first free slot, UINT32_MAX if none */
 	struct quadgrad qg;          /* exact gradient (quadratic only) */
 	double *delta;               /* max_block scratch */
+	/* the schedule (protocol.schedule), when its policy is not none */
+	long edges;                  /* E, the directed edges: nbr_start[D] */
+	long *edge_from;             /* E: the sender of each edge (nbr: receiver) */
+	uint64_t *sent;              /* E: stamp of the block last handed to the edge */
+	double *weight;              /* E: L^{ji} (max_weighted_age), else 1 */
+	long *pick;                  /* E scratch: the eligible edges (random) */
+	long next_edge;              /* where the next search starts */
+	long in_flight;              /* scheduled messages not yet arrived */
+	uint64_t slots;              /* per time: the slots so far */
+	gsl_rng *sched_rng;          /* random policy's stream (owned) */
 };
 
 #define NO_SLOT UINT32_MAX
@@ -134,8 +175,9 @@ static asg_status dasgd_build_network(struct sim *s, struct dasgd_state *st,
 	st->links = calloc((size_t)(D * D), sizeof *st->links);
 	st->nbr_start = calloc((size_t)D + 1, sizeof *st->nbr_start);
 	st->nbr = calloc((size_t)(D * D), sizeof *st->nbr);
+	st->edge_from = calloc((size_t)(D * D), sizeof *st->edge_from);
 	asg_status status = ASG_ENOMEM;
-	if (!adj || !st->links || !st->nbr_start || !st->nbr)
+	if (!adj || !st->links || !st->nbr_start || !st->nbr || !st->edge_from)
 		goto out_free_adj;
 	status = topology_adjacency(net, D, s->sc->seed, adj, d);
 	if (status != ASG_OK)
@@ -146,9 +188,11 @@ static asg_status dasgd_build_network(struct sim *s, struct dasgd_state *st,
 		for (long j = 0; j < D; j++) {
 			if (!adj[i * D + j])
 				continue;
+			st->edge_from[e] = i;
 			st->nbr[e++] = j;
 			status = link_init(&st->links[i * D + j], &net->latency,
-					   net->bandwidth, s->sc->seed,
+					   s->sc->groups[s->workers[i].group].bandwidth,
+					   s->sc->seed,
 					   rng_entity(RNG_AGENT_LINK, (uint64_t)(i * D + j)));
 			if (status != ASG_OK)
 				goto out_free_adj;
@@ -180,6 +224,7 @@ static void dasgd_record_initial_ages(struct sim *s, struct dasgd_state *st)
 }
 
 static void dasgd_start(struct sim *s, struct dasgd_state *st, long i);
+static asg_status dasgd_setup_schedule(struct sim *s, struct dasgd_state *st);
 
 static asg_status dasgd_setup_state(struct sim *s, struct dasgd_state *st,
 				    struct diag *d)
@@ -220,7 +265,8 @@ static asg_status dasgd_setup_state(struct sim *s, struct dasgd_state *st,
 			return diag_set(d, ASG_ENOMEM, "out of memory");
 		s->exact_grad = &st->qg;
 	}
-	if (sim_record_coupling(s, st->lo, D) != ASG_OK)
+	if (sim_record_coupling(s, st->lo, D) != ASG_OK ||
+	    dasgd_setup_schedule(s, st) != ASG_OK)
 		return diag_set(d, ASG_ENOMEM, "out of memory");
 	return ASG_OK;
 }
@@ -296,33 +342,144 @@ static double dasgd_step_block(struct sim *s, struct dasgd_state *st, long i)
 	return norm2;
 }
 
-static void dasgd_send(struct sim *s, struct dasgd_state *st, long i)
+/* Hand agent i's current block to the link i -> j (edge e); a lost
+ * message still occupies the link, and with a schedule its slot in flight
+ * until its arrival time. */
+static void dasgd_send_edge(struct sim *s, struct dasgd_state *st, long e)
 {
+	long i = st->edge_from[e], j = st->nbr[e];
 	struct worker *w = &s->workers[i];
 	size_t lo = st->lo[i], len = st->lo[i + 1] - lo;
 	double bytes = (double)len * sizeof(double);
-	for (long e = st->nbr_start[i]; e < st->nbr_start[i + 1]; e++) {
-		long j = st->nbr[e];
-		struct link *l = &st->links[i * st->agents + j];
-		double arrive = link_send(l, s->now, bytes);
-		w->messages_sent++;
-		w->bytes_sent += bytes;
-		if (s->sc->network.loss > 0 && gsl_rng_uniform(l->rng) < s->sc->network.loss) {
-			w->messages_lost++;
+	bool scheduled = s->sc->protocol.schedule != SCHEDULE_NONE;
+	struct link *l = &st->links[i * st->agents + j];
+	double arrive = link_send(l, s->now, bytes);
+	w->messages_sent++;
+	w->bytes_sent += bytes;
+	bool lost = s->sc->network.loss > 0 && gsl_rng_uniform(l->rng) < s->sc->network.loss;
+	if (lost)
+		w->messages_lost++;
+	if (lost && !scheduled)
+		return;
+	uint32_t slot = dasgd_slot_alloc(st);
+	if (slot == NO_SLOT) {
+		sim_fail(s, ASG_ENOMEM);
+		return;
+	}
+	st->msg[slot] = (struct dasgd_msg){ .from = (uint32_t)i, .to = (uint32_t)j,
+					    .stamp = st->block_stamp[i],
+					    .lost = lost };
+	if (len && !lost)
+		memcpy(st->payload + (size_t)slot * st->max_block, s->x + lo,
+		       len * sizeof *s->x);
+	sim_schedule(s, arrive, SIM_BLOCK_AT_AGENT, (long)slot);
+}
+
+static void dasgd_send(struct sim *s, struct dasgd_state *st, long i)
+{
+	for (long e = st->nbr_start[i]; e < st->nbr_start[i + 1]; e++)
+		dasgd_send_edge(s, st, e);
+}
+
+/* ---- the schedule ---- */
+
+/* Whether edge e has a block its receiver was not handed yet. */
+static bool dasgd_eligible(const struct dasgd_state *st, long e)
+{
+	return st->block_stamp[st->edge_from[e]] > st->sent[e];
+}
+
+/* The policy's edge for the next slot, -1 if none is eligible. */
+static long dasgd_pick(const struct sim *s, struct dasgd_state *st)
+{
+	enum schedule_policy policy = s->sc->protocol.schedule;
+	long best = -1, n = 0;
+	double best_score = -1;
+	for (long c = 0; c < st->edges; c++) {
+		long e = (st->next_edge + c) % st->edges;
+		if (!dasgd_eligible(st, e))
+			continue;
+		if (policy == SCHEDULE_ROUND_ROBIN)
+			return e;
+		if (policy == SCHEDULE_RANDOM) {
+			st->pick[n++] = e;
 			continue;
 		}
-		uint32_t slot = dasgd_slot_alloc(st);
-		if (slot == NO_SLOT) {
-			sim_fail(s, ASG_ENOMEM);
-			return;
+		double age = (double)(s->k - st->sent[e]);
+		double score = st->weight[e] * age * (policy == SCHEDULE_WHITTLE ? age : 1);
+		if (score > best_score) {
+			best = e;
+			best_score = score;
 		}
-		st->msg[slot] = (struct dasgd_msg){ .from = (uint32_t)i, .to = (uint32_t)j,
-						    .stamp = s->k };
-		if (len)
-			memcpy(st->payload + (size_t)slot * st->max_block, s->x + lo,
-			       len * sizeof *s->x);
-		sim_schedule(s, arrive, SIM_BLOCK_AT_AGENT, (long)slot);
 	}
+	if (policy == SCHEDULE_RANDOM && n > 0)
+		best = st->pick[gsl_rng_uniform_int(st->sched_rng, (unsigned long)n)];
+	return best;
+}
+
+/* Give one slot to the policy's edge; false when no edge is eligible. */
+static bool dasgd_grant(struct sim *s, struct dasgd_state *st)
+{
+	long e = dasgd_pick(s, st);
+	if (e < 0)
+		return false;
+	st->sent[e] = st->block_stamp[st->edge_from[e]];
+	st->next_edge = (e + 1) % st->edges;
+	st->in_flight++;
+	dasgd_send_edge(s, st, e);
+	return true;
+}
+
+/* Per in_flight: fill the free slots. */
+static void dasgd_fill(struct sim *s, struct dasgd_state *st)
+{
+	const struct protocol_config *p = &s->sc->protocol;
+	if (p->schedule == SCHEDULE_NONE || !p->schedule_in_flight)
+		return;
+	while ((double)st->in_flight < p->schedule_budget && !sim_stopped(s) &&
+	       dasgd_grant(s, st))
+		;
+}
+
+/* Per time: the slot at t = slots / B, and the next one. */
+static void dasgd_slot(struct sim *s, struct dasgd_state *st)
+{
+	dasgd_grant(s, st);
+	st->slots++;
+	sim_schedule(s, (double)(st->slots + 1) / s->sc->protocol.schedule_budget,
+		     SIM_TIMER, 0);
+}
+
+static asg_status dasgd_setup_schedule(struct sim *s, struct dasgd_state *st)
+{
+	const struct protocol_config *p = &s->sc->protocol;
+	long D = st->agents, E = st->nbr_start[D];
+	st->edges = E;
+	if (p->schedule == SCHEDULE_NONE || E == 0)
+		return ASG_OK;
+	st->sent = calloc((size_t)E, sizeof *st->sent);
+	st->weight = calloc((size_t)E, sizeof *st->weight);
+	st->pick = calloc((size_t)E, sizeof *st->pick);
+	double *L = calloc((size_t)(D * D), sizeof *L);
+	asg_status status = ASG_ENOMEM;
+	if (!st->sent || !st->weight || !st->pick || !L)
+		goto out_free_L;
+	bool weighted = p->schedule == SCHEDULE_MAX_WEIGHTED_AGE ||
+			p->schedule == SCHEDULE_WHITTLE;
+	if (weighted && sim_coupling(s, st->lo, D, L) != ASG_OK)
+		goto out_free_L;
+	for (long i = 0; i < D; i++)
+		for (long e = st->nbr_start[i]; e < st->nbr_start[i + 1]; e++)
+			st->weight[e] = weighted ? L[st->nbr[e] * D + i] : 1.0;
+	if (p->schedule == SCHEDULE_RANDOM &&
+	    !(st->sched_rng = rng_stream_alloc(s->sc->seed, rng_entity(RNG_SCHEDULE, 0))))
+		goto out_free_L;
+	if (!p->schedule_in_flight)
+		sim_schedule(s, 1.0 / p->schedule_budget, SIM_TIMER, 0);
+	status = ASG_OK;
+out_free_L:
+	free(L);
+	return status;
 }
 
 static void dasgd_update(struct sim *s, struct dasgd_state *st, long i)
@@ -341,10 +498,12 @@ static void dasgd_update(struct sim *s, struct dasgd_state *st, long i)
 	if (lag_update(&st->lag, i, s->k - 1, st->held) != ASG_OK)
 		sim_fail(s, ASG_ENOMEM);
 	st->block_stamp[i] = s->k;
-	if (++st->since_send[i] >= (uint64_t)s->sc->protocol.send_every) {
+	if (s->sc->protocol.schedule == SCHEDULE_NONE &&
+	    ++st->since_send[i] >= (uint64_t)s->sc->protocol.send_every) {
 		st->since_send[i] = 0;
 		dasgd_send(s, st, i);
 	}
+	dasgd_fill(s, st);
 	dasgd_start(s, st, i);
 }
 
@@ -352,7 +511,11 @@ static void dasgd_receive(struct sim *s, struct dasgd_state *st, uint32_t slot)
 {
 	const struct dasgd_msg *m = &st->msg[slot];
 	struct worker *to = &s->workers[m->to];
-	if (m->stamp > aoi_stamp(&st->view, m->to, m->from)) {
+	if (s->sc->protocol.schedule != SCHEDULE_NONE)
+		st->in_flight--;
+	if (m->lost) {
+		/* nothing arrives */
+	} else if (m->stamp > aoi_stamp(&st->view, m->to, m->from)) {
 		size_t lo = st->lo[m->from], len = st->lo[m->from + 1] - lo;
 		if (len)
 			memcpy(to->params + lo, st->payload + (size_t)slot * st->max_block,
@@ -362,6 +525,7 @@ static void dasgd_receive(struct sim *s, struct dasgd_state *st, uint32_t slot)
 		to->messages_outdated++;
 	}
 	dasgd_slot_free(st, slot);
+	dasgd_fill(s, st);
 }
 
 static void dasgd_on_event(struct sim *s, const struct event *ev)
@@ -374,10 +538,19 @@ static void dasgd_on_event(struct sim *s, const struct event *ev)
 	case SIM_BLOCK_AT_AGENT:
 		dasgd_receive(s, st, ev->who);
 		break;
+	case SIM_TIMER:
+		dasgd_slot(s, st);
+		break;
 	case SIM_PARAMS_AT_WORKER:
 	case SIM_GRAD_AT_SERVER:
-	case SIM_TIMER:
 		assert(!"no parameter server in dasgd");
+		break;
+	case SIM_SLOW_SWITCH:
+		assert(!"straggler episodes are the simulation's (sim_avail.c)");
+		break;
+	case SIM_WORKER_DOWN:
+	case SIM_WORKER_UP:
+		assert(!"failures are refused for dasgd");
 		break;
 	}
 }
@@ -425,6 +598,12 @@ static void dasgd_finish(struct sim *s)
 	lag_release(&st->lag);
 	free(st->block_stamp);
 	free(st->held);
+	free(st->edge_from);
+	free(st->sent);
+	free(st->weight);
+	free(st->pick);
+	if (st->sched_rng)
+		gsl_rng_free(st->sched_rng);
 	quadgrad_release(&st->qg);
 	s->exact_grad = NULL;
 	free(st);

@@ -124,7 +124,7 @@ static void fed_start(struct sim *s, struct fed *f, struct fed_job *job,
 	struct worker *w = &s->workers[job->client];
 	double length = 0;
 	for (long u = 0; u < f->steps[job->client]; u++)
-		length += dist_sample(w->compute, w->rng);
+		length += dist_next(&w->compute_at, w->rng);
 	job->started = s->now;
 	job->computing = true;
 	sim_schedule(s, s->now + length, SIM_COMPUTE_DONE, (long)slot);

@@ -46,7 +46,11 @@ const struct protocol *protocol_of(enum protocol_kind kind)
 long protocol_gradients_per_tick(const struct scenario *sc)
 {
 	switch (sc->protocol.kind) {
-	case PROTOCOL_SYNC:
+	case PROTOCOL_SYNC:     /* fewer with failures and a timeout */
+		for (size_t g = 0; g < sc->ngroups; g++)
+			if (sc->groups[g].has_failures)
+				return 0;
+		return sc->nworkers;
 	case PROTOCOL_ALLREDUCE:
 		return sc->nworkers;
 	case PROTOCOL_BACKUP:

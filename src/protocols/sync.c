@@ -17,6 +17,16 @@
  * by the time limit applies and records nothing.
  * With i.i.d. compute times and no latency a round lasts E[max of D
  * times]: H_D for exponential(mean=1) (THEORY.md).
+ *
+ * Failures (workers[].failures, sim_avail.c): a crashed worker's job and
+ * messages are lost, and a worker that is down gets no parameters.  The
+ * round waits: on recovery, a worker whose gradient of the round has not
+ * arrived gets (x, k) again.  With protocol.timeout T the round ends at
+ * T after it started with the m >= 1 gradients it has, x moving by
+ * alpha/m times their sum; the jobs of the others are abandoned (their
+ * results dropped, counted in workers.dropped).  A round that reaches T
+ * with no gradient at all applies nothing and does not tick: it starts
+ * again (same k, every job abandoned, (x, k) sent to the workers up).
  */
 #include "protocol.h"
 
@@ -27,12 +37,41 @@
 struct sync_state {
 	long received;   /* gradients of the current round so far */
 	long *arrived;   /* their workers, in order of arrival (nworkers) */
+	bool *got;       /* got[i]: worker i's gradient of the round arrived */
+	uint32_t round;  /* rounds started, mod 2^32: its timer's `who` */
 };
 
+/* Start a round: (x, k) to every worker up, and its timer. */
 static void sync_broadcast(struct sim *s)
 {
+	struct sync_state *st = s->proto_state;
 	for (long i = 0; i < s->nworkers; i++)
-		sim_send_params(s, &s->workers[i]);
+		if (!sim_worker_down(&s->workers[i]))
+			sim_send_params(s, &s->workers[i]);
+	st->round++;
+	if (s->sc->protocol.timeout > 0)
+		sim_schedule(s, s->now + s->sc->protocol.timeout, SIM_TIMER,
+			     (long)st->round);
+}
+
+/* End the round with the gradients it has (at least one), or start it
+ * again without any. */
+static void sync_end_round(struct sim *s, struct sync_state *st)
+{
+	for (long i = 0; i < s->nworkers; i++) {
+		if (!st->got[i])
+			sim_avail_abandon(s, &s->workers[i]);
+		st->got[i] = false;
+	}
+	long m = st->received;
+	st->received = 0;
+	if (m > 0) {
+		for (long i = 0; i < m; i++)
+			sim_apply_gradient(s, &s->workers[st->arrived[i]],
+					   s->step / (double)m, s->step);
+		sim_tick(s);
+	}
+	sync_broadcast(s);
 }
 
 static asg_status sync_setup(struct sim *s, struct diag *d)
@@ -42,7 +81,8 @@ static asg_status sync_setup(struct sim *s, struct diag *d)
 		return diag_set(d, ASG_ENOMEM, "out of memory");
 	s->proto_state = st;
 	st->arrived = calloc((size_t)s->nworkers, sizeof *st->arrived);
-	if (!st->arrived || sim_record_smoothness(s) != ASG_OK)
+	st->got = calloc((size_t)s->nworkers, sizeof *st->got);
+	if (!st->arrived || !st->got || sim_record_smoothness(s) != ASG_OK)
 		return diag_set(d, ASG_ENOMEM, "out of memory");
 	sync_broadcast(s);
 	return ASG_OK;
@@ -53,23 +93,34 @@ static void sync_on_event(struct sim *s, const struct event *ev)
 	struct sync_state *st = s->proto_state;
 	if (sim_ps_worker_event(s, ev))
 		return;
+	switch ((enum sim_event)ev->kind) {
+	case SIM_WORKER_DOWN:
+		return;
+	case SIM_WORKER_UP:
+		if (!st->got[ev->who])
+			sim_send_params(s, &s->workers[ev->who]);
+		return;
+	case SIM_TIMER:
+		if (ev->who == st->round)
+			sync_end_round(s, st);
+		return;
+	default:
+		break;
+	}
 	assert(ev->kind == SIM_GRAD_AT_SERVER);
 	st->arrived[st->received++] = (long)ev->who;
-	if (st->received < s->nworkers)
-		return;
-	for (long i = 0; i < s->nworkers; i++)
-		sim_apply_gradient(s, &s->workers[st->arrived[i]],
-				   s->step / (double)s->nworkers, s->step);
-	st->received = 0;
-	sim_tick(s);
-	sync_broadcast(s);
+	st->got[ev->who] = true;
+	if (st->received == s->nworkers)
+		sync_end_round(s, st);
 }
 
 static void sync_finish(struct sim *s)
 {
 	struct sync_state *st = s->proto_state;
-	if (st)
+	if (st) {
 		free(st->arrived);
+		free(st->got);
+	}
 	free(s->proto_state);
 	s->proto_state = NULL;
 }

@@ -77,9 +77,10 @@ static const char *const recorder_sql[STMT_COUNT] = {
 	[STMT_WORKER] =
 		"INSERT INTO workers (run_id, worker, grp, updates, kappa,"
 		" busy_time, bytes_sent, mean_staleness, step, messages_sent,"
-		" messages_lost, messages_outdated, dropped, shard_size)"
+		" messages_lost, messages_outdated, dropped, shard_size, slowed,"
+		" downtime, lost)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-		" ?14)",
+		" ?14, ?15, ?16, ?17)",
 	[STMT_AOI] =
 		"INSERT INTO aoi (run_id, k, i, j, age) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[STMT_AOI_SUMMARY] =
@@ -371,6 +372,9 @@ asg_status recorder_worker(struct recorder *r, const struct worker_row *w)
 		sqlite3_bind_int64(st, 14, w->shard_size);
 	else
 		sqlite3_bind_null(st, 14);
+	recorder_bind_real(st, 15, w->slowed);
+	recorder_bind_real(st, 16, w->downtime);
+	sqlite3_bind_int64(st, 17, (int64_t)w->lost);
 	return recorder_step(r, STMT_WORKER);
 }
 

@@ -98,6 +98,9 @@ struct worker_row {
 	uint64_t messages_outdated; /* messages it received older than its copy */
 	uint64_t dropped;         /* jobs whose work was thrown away */
 	int64_t shard_size;       /* training samples of its shard, -1 if none */
+	double slowed;            /* virtual seconds in straggler episodes */
+	double downtime;          /* virtual seconds crashed */
+	uint64_t lost;            /* jobs lost to crashes */
 };
 
 asg_status recorder_worker(struct recorder *r, const struct worker_row *w);
@@ -124,7 +127,8 @@ asg_status recorder_aoi_summary(struct recorder *r,
 asg_status recorder_coupling(struct recorder *r, long i, long j, double l,
 			     bool exact);
 
-/* An interval of worker activity (kind: compute, uplink, downlink). */
+/* An interval of worker activity (kind: compute, uplink, downlink; slow
+ * and down for straggler episodes and crashes). */
 asg_status recorder_timeline(struct recorder *r, long worker, const char *kind,
 			     double start, double end);
 

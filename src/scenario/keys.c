@@ -47,6 +47,15 @@ static const struct keys_key data_keys[] = {
 	{ "seed", KEYS_VALUE, NULL },
 };
 
+/* protocol.schedule (dasgd, src/scenario/validate_net.c) */
+static const struct keys_key schedule_keys[] = {
+	{ "policy", KEYS_VALUE, NULL },
+	{ "budget", KEYS_VALUE, NULL },
+	{ "per", KEYS_VALUE, NULL },
+};
+
+static const struct keys_section schedule_section = SECTION(schedule_keys);
+
 static const struct keys_key protocol_keys[] = {
 	{ "kind", KEYS_VALUE, NULL },
 	{ "batch", KEYS_VALUE, NULL },
@@ -73,13 +82,35 @@ static const struct keys_key protocol_keys[] = {
 	{ "dc_lambda", KEYS_VALUE, NULL },   /* protocols of sim_apply_gradient */
 	{ "gather", KEYS_VALUE, NULL },      /* rennala */
 	{ "restart_after", KEYS_VALUE, NULL },/* ringmaster */
+	{ "timeout", KEYS_VALUE, NULL },     /* sync, validate_hetero.c */
+	{ "schedule", KEYS_MAPPING, &schedule_section }, /* dasgd */
 };
+
+/* workers[i].slowdown and .failures (src/scenario/validate_hetero.c) */
+static const struct keys_key slowdown_keys[] = {
+	{ "every", KEYS_VALUE, NULL },
+	{ "lasts", KEYS_VALUE, NULL },
+	{ "factor", KEYS_VALUE, NULL },
+};
+
+static const struct keys_key failures_keys[] = {
+	{ "uptime", KEYS_VALUE, NULL },
+	{ "downtime", KEYS_VALUE, NULL },
+};
+
+static const struct keys_section slowdown_section = SECTION(slowdown_keys);
+static const struct keys_section failures_section = SECTION(failures_keys);
 
 static const struct keys_key group_keys[] = {
 	{ "count", KEYS_VALUE, NULL },
 	{ "compute", KEYS_VALUE, NULL },
 	{ "name", KEYS_VALUE, NULL },
 	{ "step", KEYS_VALUE, NULL },
+	{ "uplink", KEYS_VALUE, NULL },      /* validate_net.c */
+	{ "downlink", KEYS_VALUE, NULL },    /* validate_net.c */
+	{ "bandwidth", KEYS_VALUE, NULL },   /* validate_net.c */
+	{ "slowdown", KEYS_MAPPING, &slowdown_section }, /* validate_hetero.c */
+	{ "failures", KEYS_MAPPING, &failures_section }, /* validate_hetero.c */
 };
 
 static const struct keys_key network_keys[] = {
@@ -91,6 +122,7 @@ static const struct keys_key network_keys[] = {
 	{ "topology", KEYS_VALUE, NULL },
 	{ "degree", KEYS_VALUE, NULL },
 	{ "edges", KEYS_VALUE, NULL },
+	{ "server_bandwidth", KEYS_VALUE, NULL },
 };
 
 static const struct keys_key record_keys[] = {

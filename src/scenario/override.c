@@ -139,6 +139,12 @@ static asg_status override_apply_set(struct yaml_node *root, const char *arg,
 		return s;
 	if (!value && !(value = yaml_scalar_new("", 0, &src.base)))
 		return diag_set(d, ASG_ENOMEM, "out of memory");
+	if (yaml_is_null(value) && p.steps[p.n - 1].name) {
+		/* KEY=~ takes KEY out: its default holds again */
+		override_remove(root, &p);
+		yaml_free(value);
+		return ASG_OK;
+	}
 	return override_apply(root, &p, value, d);
 }
 

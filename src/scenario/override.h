@@ -28,7 +28,8 @@ asg_status override_apply(struct yaml_node *root, const struct keypath *p,
 void override_remove(struct yaml_node *root, const struct keypath *p);
 
 /* Apply "KEY=VALUE" arguments in order; VALUE is read as YAML (a scalar or
- * a flow collection, e.g. "[1, 2]", "{count: 5}").  Argument i is located
+ * a flow collection, e.g. "[1, 2]", "{count: 5}"); a null VALUE (~, null
+ * or nothing) removes KEY, so that its default holds.  Argument i is located
  * as "--set:i+1:COL", COL the column inside "KEY=VALUE". */
 asg_status override_apply_sets(struct yaml_node *root, const char *const *sets,
 			       size_t nsets, struct diag *d);

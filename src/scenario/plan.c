@@ -177,6 +177,16 @@ static asg_status scenario_resolve(struct yaml_node *doc, struct scenario *sc,
 		if (paths[i][0] &&
 		    scenario_put(data, keys[i], paths[i], SIZE_MAX) != ASG_OK)
 			return ASG_ENOMEM;
+	/* a compute trace by its absolute path (dist_format) */
+	struct yaml_node *workers = (struct yaml_node *)yaml_get(doc, "workers");
+	for (size_t g = 0; workers && g < sc->ngroups; g++) {
+		char dist[8192];
+		if (sc->groups[g].compute.kind != DIST_TRACE ||
+		    dist_format(&sc->groups[g].compute, dist, sizeof dist) < 0 ||
+		    scenario_put((struct yaml_node *)yaml_item_at(workers, g),
+				 "compute", dist, SIZE_MAX) != ASG_OK)
+			continue;
+	}
 	return ASG_OK;
 }
 

@@ -145,7 +145,7 @@ enum protocol_kind {
 
 /* protocol.threshold (hybrid): K(c), a step function of a clock c, or
  * floor(start + rate * c); constants and the paper's schedule are read
- * into steps (docs/scenarios/rounds.md).  Fixed-size, so that the
+ * into steps (docs/scenarios.md).  Fixed-size, so that the
  * configuration stays a plain value. */
 #define THRESHOLD_STEPS_MAX 64
 
@@ -178,6 +178,18 @@ enum staleness_weight {
 	STALENESS_CONSTANT,     /* 1 */
 	STALENESS_INVERSE_SQRT, /* 1 / sqrt(1 + tau) */
 	STALENESS_POLYNOMIAL,   /* (1 + tau)^-a */
+};
+
+/* protocol.schedule.policy (dasgd): which (sender, receiver) pair gets
+ * the next message slot of the budget. */
+enum schedule_policy {
+	SCHEDULE_NONE,             /* no schedule: every update is sent to every
+	                              neighbour (send_every) */
+	SCHEDULE_ROUND_ROBIN,      /* the edges in turn */
+	SCHEDULE_RANDOM,           /* an edge drawn uniformly */
+	SCHEDULE_MAX_AGE,          /* the largest age k - sent_ij */
+	SCHEDULE_MAX_WEIGHTED_AGE, /* the largest L^{ji} (k - sent_ij) */
+	SCHEDULE_WHITTLE,          /* the largest L^{ji} (k - sent_ij)^2 */
 };
 
 struct protocol_config {
@@ -243,6 +255,17 @@ struct protocol_config {
 	                             per agent, summing to the features; NULL =
 	                             even blocks (owned) */
 	size_t nblocks;
+	/* failures (src/scenario/validate_hetero.c) */
+	double timeout;           /* protocol.timeout (sync): virtual seconds > 0
+	                             after its start at which a round ends with
+	                             the gradients it has; 0 = none (default) */
+	/* dasgd's communication schedule (src/scenario/validate_net.c) */
+	enum schedule_policy schedule; /* protocol.schedule.policy; default none */
+	double schedule_budget;   /* protocol.schedule.budget B: messages per
+	                             unit of virtual time (> 0), or in flight
+	                             at once (an integer >= 1) */
+	bool schedule_in_flight;  /* protocol.schedule.per: in_flight (true) |
+	                             time (false, default) */
 };
 
 struct worker_group {
@@ -251,6 +274,21 @@ struct worker_group {
 	struct dist compute;          /* workers[i].compute (required) */
 	double step;                  /* workers[i].step: this group's step size
 	                                 alpha^i (dasgd); 0 = protocol.step */
+	/* its workers' links (src/scenario/validate_net.c): the network's
+	 * unless workers[i].uplink, .downlink or .bandwidth is given */
+	struct dist uplink;           /* latency worker -> server */
+	struct dist downlink;         /* latency server -> worker */
+	double bandwidth;             /* bytes/s >= 0 of its links (and of the
+	                                 links out of its agents, dasgd); 0 =
+	                                 infinite */
+	/* straggler episodes and failures (src/scenario/validate_hetero.c) */
+	bool has_slowdown;            /* workers[i].slowdown was given */
+	struct dist slow_every;       /* .every: time between episodes */
+	struct dist slow_lasts;       /* .lasts: an episode's length */
+	double slow_factor;           /* .factor > 0: compute times multiplied */
+	bool has_failures;            /* workers[i].failures was given */
+	struct dist uptime;           /* .uptime: time from recovery to crash */
+	struct dist downtime;         /* .downtime: time from crash to recovery */
 };
 
 enum topology_kind {
@@ -268,6 +306,10 @@ struct network_config {
 	struct dist uplink;       /* network.uplink latency, default constant(value=0) */
 	struct dist downlink;     /* network.downlink latency, default constant(value=0) */
 	double bandwidth;         /* network.bandwidth bytes/s >= 0; 0 = infinite (default) */
+	double server_bandwidth;  /* network.server_bandwidth bytes/s >= 0 of the
+	                             server's NIC, one FIFO for every message
+	                             to or from the server; 0 = infinite
+	                             (default) */
 	double loss;              /* network.loss: probability that an agent-to-agent
 	                             message is lost; only 0 for sync and async */
 	struct dist latency;      /* network.latency: every agent-to-agent link

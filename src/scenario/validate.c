@@ -226,6 +226,8 @@ static asg_status validate_protocol(const struct yaml_node *root,
 		return s;
 	if ((s = validate_optim(n, proto, d)))
 		return s;
+	if ((s = validate_schedule(n, proto, d)))
+		return s;
 	const struct yaml_node *step = yaml_get(n, "step");
 	if (step)
 		return validate_step(step, proto, d);
@@ -562,6 +564,8 @@ asg_status validate_scenario(const struct yaml_node *root, const char *path,
 	    (s = validate_agents_fit(root, sc, d)) ||
 	    (s = validate_network(root, sc->protocol.kind, sc->nworkers,
 				  &sc->network, d)) ||
+	    (s = validate_net(root, sc, d)) ||
+	    (s = validate_hetero(root, sc, d)) ||
 	    (s = validate_record(root, sc->model.kind, &sc->record, d)))
 		validate_release(sc);
 	return s;

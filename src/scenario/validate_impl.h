@@ -71,4 +71,17 @@ asg_status validate_step(const struct yaml_node *step,
 asg_status validate_optim_fit(const struct yaml_node *root,
 			      struct scenario *sc, struct diag *d);
 
+/* dasgd's protocol.schedule (validate_net.c), from the protocol mapping n;
+ * then, once the workers and the network are read, network.server_bandwidth,
+ * the groups' links, and the schedule against the model. */
+asg_status validate_schedule(const struct yaml_node *n,
+			     struct protocol_config *proto, struct diag *d);
+asg_status validate_net(const struct yaml_node *root, struct scenario *sc,
+			struct diag *d);
+
+/* workers[g].slowdown, workers[g].failures and protocol.timeout
+ * (validate_hetero.c), once the workers are known. */
+asg_status validate_hetero(const struct yaml_node *root, struct scenario *sc,
+			   struct diag *d);
+
 #endif

@@ -1,6 +1,6 @@
 /*
  * validate_optim.c — the keys of step-size policies, momentum and
- * DC-ASGD, and those of rennala and ringmaster (docs/scenarios/optim.md),
+ * DC-ASGD, and those of rennala and ringmaster (docs/scenarios.md),
  * read into struct protocol_config; and the worker groups' compute
  * distributions checked at every worker's index.
  *

@@ -1,6 +1,6 @@
 /*
  * validate_peer.c — the protocol keys of gossip, fedavg, fedbuff and
- * fedasync (docs/scenarios/peer.md), read into struct protocol_config.
+ * fedasync (docs/scenarios.md), read into struct protocol_config.
  *
  *   key                 protocols                 value
  *   mixing              gossip                    metropolis | random

@@ -1,6 +1,6 @@
 /*
  * validate_rounds.c — the protocol keys of backup, hybrid, ssp and local
- * (docs/scenarios/rounds.md), read into struct protocol_config.
+ * (docs/scenarios.md), read into struct protocol_config.
  *
  *   protocol.backups     backup   e >= 0, and e < the number of workers
  *   protocol.stragglers  backup   restart | finish (also rennala's)

@@ -266,6 +266,10 @@ asg_status value_dist(const struct yaml_node *n, const char *key,
 		return yaml_fail_at(d, &m, "the worker index i has no value in '%s' "
 				    "(only in workers[].compute)", key);
 	}
+	if (dist_replays(&dist))   /* a replay's position is a worker's */
+		return yaml_fail(d, n, "trace mode=replay is for workers[].compute, "
+				 ".slowdown and .failures: use mode=bootstrap in "
+				 "'%s'", key);
 	*out = dist;
 	return ASG_OK;
 }
