@@ -16,6 +16,10 @@
 #                `verify`, its finished runs equal the never-killed ones,
 #                and a run caught mid-way is listed as interrupted; resumed
 #                to the end it equals the never-killed sweep
+#   diverge      a sweep whose first point's step makes the quadratic
+#                blow up: that run ends 'diverged' at the tick where it
+#                did, the next point runs to the end, exit status 0, and
+#                verify passes on both
 #   disk         a file-size limit hit while writing (ulimit -f), and an
 #                output directory that does not exist: exit 1, a message,
 #                and a database that passes integrity_check
@@ -243,6 +247,30 @@ kill_random)
 	[ $interrupted -ge 1 ] || fail "no kill caught a run mid-way (delays $delays)"
 	"$asg" run "$tmp/long.yaml" -o "$tmp/k.db" --resume --quiet || fail "last --resume exits $?"
 	same "$tmp/full.db" "$tmp/k.db" "killed 6 times, resumed"
+	;;
+diverge)
+	cat > "$tmp/diverge.yaml" <<'YAML'
+name: diverge
+seed: 2
+stop: {updates: 3000}
+model: {kind: quadratic}
+data: {kind: synthetic, samples: 200, features: 5, condition: 10}
+protocol: {kind: async, batch: 4}
+workers: [{count: 4, compute: "exponential(mean=1)"}]
+record: {updates: all, full_grad: every(10)}
+sweep:
+  protocol.step: [constant(50), constant(0.01)]
+YAML
+	"$asg" run "$tmp/diverge.yaml" -o "$tmp/dv.db" --quiet || fail "run exits $?"
+	[ "$(q "$tmp/dv.db" "SELECT group_concat(status) FROM runs")" = "diverged,done" ] ||
+		fail "statuses: $(q "$tmp/dv.db" "SELECT group_concat(status) FROM runs")"
+	at=$(q "$tmp/dv.db" "SELECT diverged_at FROM runs WHERE run_id = 1")
+	[ "$at" -ge 1 ] && [ "$at" -lt 3000 ] 2>/dev/null || fail "diverged_at: '$at'"
+	[ "$(q "$tmp/dv.db" "SELECT updates FROM runs WHERE run_id = 1")" = "$at" ] ||
+		fail "the diverged run went on past tick $at"
+	[ "$(q "$tmp/dv.db" "SELECT updates FROM runs WHERE run_id = 2")" = 3000 ] ||
+		fail "the second run did not run to its end"
+	"$asg" verify "$tmp/dv.db" > "$tmp/verify.txt" || fail "verify: $(cat "$tmp/verify.txt")"
 	;;
 disk)
 	for limit in 16 400; do
