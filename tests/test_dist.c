@@ -223,7 +223,7 @@ static void truncated_normal_mean_in_deep_tail(void **state)
 	const double a[] = { 4.999, 5.0, 5.001, 6, 10, 20, 30, 36 };
 
 	for (size_t i = 0; i < NELEM(a); i++) {
-		struct dist d = { DIST_NORMAL, { -2 * a[i], 2 } };
+		struct dist d = { .kind = DIST_NORMAL, .p = { -2 * a[i], 2 } };
 		double h = gsl_ran_ugaussian_pdf(a[i]) /
 			   gsl_cdf_ugaussian_Q(a[i]);
 		double want = -2 * a[i] + 2 * h;
@@ -235,7 +235,7 @@ static void truncated_normal_mean_in_deep_tail(void **state)
  * (the next term, 74/a^7, is below 1e-9 at a = 40). */
 static void truncated_normal_beyond_underflow(void **state)
 {
-	struct dist d = { DIST_NORMAL, { -40, 1 } };
+	struct dist d = { .kind = DIST_NORMAL, .p = { -40, 1 } };
 	double a = 40;
 	double h = a + 1 / a - 2 / pow(a, 3) + 10 / pow(a, 5);
 
@@ -248,7 +248,7 @@ static void truncated_normal_beyond_underflow(void **state)
 
 static void truncated_normal_far_from_zero_is_normal(void **state)
 {
-	struct dist d = { DIST_NORMAL, { 40, 2 } };
+	struct dist d = { .kind = DIST_NORMAL, .p = { 40, 2 } };
 
 	assert_near(dist_mean(&d), 40, 1e-12);
 	assert_near(dist_pdf(&d, 41), gsl_ran_gaussian_pdf(1, 2), 1e-15);
@@ -593,17 +593,17 @@ static void format_is_canonical(void **state)
 		struct dist dist;
 		const char *text;
 	} cases[] = {
-		{ { DIST_LOGNORMAL, { -1, 0.3 } },
+		{ { .kind = DIST_LOGNORMAL, .p = { -1, 0.3 } },
 		  "lognormal(mu=-1, sigma=0.3)" },
-		{ { DIST_CONSTANT, { 0.1 } }, "constant(value=0.1)" },
-		{ { DIST_UNIFORM, { 0, 1 } }, "uniform(min=0, max=1)" },
-		{ { DIST_EXPONENTIAL, { 1e-3 } }, "exponential(mean=0.001)" },
-		{ { DIST_NORMAL, { 1.0 / 3, 2 } },
+		{ { .kind = DIST_CONSTANT, .p = { 0.1 } }, "constant(value=0.1)" },
+		{ { .kind = DIST_UNIFORM, .p = { 0, 1 } }, "uniform(min=0, max=1)" },
+		{ { .kind = DIST_EXPONENTIAL, .p = { 1e-3 } }, "exponential(mean=0.001)" },
+		{ { .kind = DIST_NORMAL, .p = { 1.0 / 3, 2 } },
 		  "normal(mean=0.3333333333333333, sd=2)" },
-		{ { DIST_GAMMA, { 2, 1e20 } }, "gamma(shape=2, scale=1e+20)" },
-		{ { DIST_WEIBULL, { 1.5, 0.5 } },
+		{ { .kind = DIST_GAMMA, .p = { 2, 1e20 } }, "gamma(shape=2, scale=1e+20)" },
+		{ { .kind = DIST_WEIBULL, .p = { 1.5, 0.5 } },
 		  "weibull(scale=1.5, shape=0.5)" },
-		{ { DIST_PARETO, { 3, 1 } }, "pareto(shape=3, scale=1)" },
+		{ { .kind = DIST_PARETO, .p = { 3, 1 } }, "pareto(shape=3, scale=1)" },
 	};
 	char buf[128];
 
@@ -616,7 +616,7 @@ static void format_is_canonical(void **state)
 
 static void format_truncates_like_snprintf(void **state)
 {
-	const struct dist d = { DIST_PARETO, { 3, 1 } };
+	const struct dist d = { .kind = DIST_PARETO, .p = { 3, 1 } };
 	char buf[8];
 
 	assert_int_equal(dist_format(&d, buf, sizeof buf),
@@ -628,16 +628,16 @@ static void format_truncates_like_snprintf(void **state)
 static void format_round_trips(void **state)
 {
 	static const struct dist cases[] = {
-		{ DIST_CONSTANT, { 4.9406564584124654e-324 } },
-		{ DIST_CONSTANT, { 1e288 } },
-		{ DIST_UNIFORM, { 0.1, 0.30000000000000004 } },
-		{ DIST_EXPONENTIAL, { 2.0 / 3 } },
-		{ DIST_NORMAL, { -0.0, 1e-300 } },
-		{ DIST_NORMAL, { -1e300, 2.2250738585072014e-308 } },
-		{ DIST_LOGNORMAL, { -1, 0.3 } },
-		{ DIST_GAMMA, { 3.141592653589793, 2.718281828459045 } },
-		{ DIST_WEIBULL, { 1.0000000000000002, 0.99999999999999989 } },
-		{ DIST_PARETO, { 123456789.123456789, 1e-5 } },
+		{ .kind = DIST_CONSTANT, .p = { 4.9406564584124654e-324 } },
+		{ .kind = DIST_CONSTANT, .p = { 1e288 } },
+		{ .kind = DIST_UNIFORM, .p = { 0.1, 0.30000000000000004 } },
+		{ .kind = DIST_EXPONENTIAL, .p = { 2.0 / 3 } },
+		{ .kind = DIST_NORMAL, .p = { -0.0, 1e-300 } },
+		{ .kind = DIST_NORMAL, .p = { -1e300, 2.2250738585072014e-308 } },
+		{ .kind = DIST_LOGNORMAL, .p = { -1, 0.3 } },
+		{ .kind = DIST_GAMMA, .p = { 3.141592653589793, 2.718281828459045 } },
+		{ .kind = DIST_WEIBULL, .p = { 1.0000000000000002, 0.99999999999999989 } },
+		{ .kind = DIST_PARETO, .p = { 123456789.123456789, 1e-5 } },
 	};
 	char buf[128];
 

@@ -167,8 +167,8 @@ static void test_rows_round_trip(void **state)
 					       0.1 * (double)i, 0.7, NAN,
 					       i % 2 ? NAN : 0.9),
 				 ASG_OK);
-	struct worker_row w0 = { 0, "fast", 60, 0.6, 8.0, 1e6, 1.25, 0.01, 60, 2, 1, 3, 250 };
-	struct worker_row w1 = { 1, NULL, 0, 0.0, 0.0, 0.0, NAN, 0.01, 0, 0, 0, 0, -1 };
+	struct worker_row w0 = { 0, "fast", 60, 0.6, 8.0, 1e6, 1.25, 0.01, 60, 2, 1, 3, 250, 0, 0, 0 };
+	struct worker_row w1 = { 1, NULL, 0, 0.0, 0.0, 0.0, NAN, 0.01, 0, 0, 0, 0, -1, 0, 0, 0 };
 	assert_int_equal(recorder_worker(r, &w0), ASG_OK);
 	assert_int_equal(recorder_worker(r, &w1), ASG_OK);
 	struct run_result res = test_result("done");
@@ -411,7 +411,7 @@ static void make_version_2(const char *path)
 	int64_t id;
 	assert_int_equal(recorder_run_begin(r, &row, &id), ASG_OK);
 	assert_int_equal(recorder_update(r, 0, 0.5, 1, 0, 0.01, 2.0), ASG_OK);
-	struct worker_row w = { 0, "g", 1, 1.0, 0.5, 0.0, 0.0, 0.01, 1, 0, 0, 0, -1 };
+	struct worker_row w = { 0, "g", 1, 1.0, 0.5, 0.0, 0.0, 0.01, 1, 0, 0, 0, -1, 0, 0, 0 };
 	assert_int_equal(recorder_worker(r, &w), ASG_OK);
 	struct run_result res = test_result("done");
 	assert_int_equal(recorder_run_end(r, &res), ASG_OK);
