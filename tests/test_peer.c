@@ -33,32 +33,6 @@ static double peer_consensus(const char *db, uint64_t k)
 	return fixture_query(db, sql);
 }
 
-/* The scenario must be refused with a message ending in `want` (after
- * the file name: ":LINE:COL: message"). */
-static void peer_refused(const char *yaml, const char *want)
-{
-	char path[4096];
-	fixture_path(path, sizeof path, "bad.yaml");
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(yaml, f);
-	fclose(f);
-	struct scenario_overrides none = { 0 };
-	struct scenario_plan plan;
-	struct diag d;
-	diag_init(&d);
-	asg_status s = scenario_plan_load(path, &none, &plan, &d);
-	remove(path);
-	if (s == ASG_OK) {
-		scenario_plan_release(&plan);
-		fail_msg("scenario loads, expected '%s'", want);
-	}
-	assert_int_equal(s, ASG_EINPUT);
-	size_t n = strlen(d.text), m = strlen(want);
-	if (n < m || strcmp(d.text + n - m, want) || strncmp(d.text, path, strlen(path)))
-		fail_msg("got '%s', expected '%s%s'", d.text, path, want);
-}
-
 /* The Lemma 11 population of Koloskova et al. 2022: 900 clients of 10 s
  * and 100 of 60 s, timing only. */
 #define PEER_LEMMA11_WORKERS \
@@ -506,53 +480,53 @@ static void test_async_federated_max_staleness(void **state)
 
 static void test_peer_keys_refused(void **state)
 {
-	peer_refused(PEER_HEAD "protocol: {kind: fedasync, buffer: 3}\n" PEER_TEN,
+	fixture_refused(PEER_HEAD "protocol: {kind: fedasync, buffer: 3}\n" PEER_TEN,
 		     ":4:36: 'protocol.buffer' applies only to protocol fedbuff");
-	peer_refused(PEER_HEAD "protocol: {kind: fedavg, concurrency: 3}\n" PEER_TEN,
+	fixture_refused(PEER_HEAD "protocol: {kind: fedavg, concurrency: 3}\n" PEER_TEN,
 		     ":4:39: 'protocol.concurrency' applies only to protocols fedbuff and fedasync");
-	peer_refused(PEER_HEAD "protocol: {kind: gossip, local_epochs: 2}\n" PEER_TEN,
+	fixture_refused(PEER_HEAD "protocol: {kind: gossip, local_epochs: 2}\n" PEER_TEN,
 		     ":4:40: 'protocol.local_epochs' applies only to protocols fedavg, "
 		     "fedbuff and fedasync");
-	peer_refused(PEER_HEAD "protocol: {kind: async, mixing: random}\n" PEER_TEN,
+	fixture_refused(PEER_HEAD "protocol: {kind: async, mixing: random}\n" PEER_TEN,
 		     ":4:33: 'protocol.mixing' applies only to protocol gossip");
-	peer_refused(PEER_HEAD "protocol: {kind: fedavg, clients_per_round: 20}\n" PEER_TEN,
+	fixture_refused(PEER_HEAD "protocol: {kind: fedavg, clients_per_round: 20}\n" PEER_TEN,
 		     ":4:45: 'protocol.clients_per_round' is 20, but there are only 10 workers");
-	peer_refused(PEER_HEAD "protocol: {kind: fedbuff, concurrency: 0}\n" PEER_TEN,
+	fixture_refused(PEER_HEAD "protocol: {kind: fedbuff, concurrency: 0}\n" PEER_TEN,
 		     ":4:40: 'protocol.concurrency' must be >= 1, got 0");
-	peer_refused(PEER_HEAD "protocol: {kind: fedasync, server_step: 1.5}\n" PEER_TEN,
+	fixture_refused(PEER_HEAD "protocol: {kind: fedasync, server_step: 1.5}\n" PEER_TEN,
 		     ":4:41: 'protocol.server_step' must be in (0, 1] for fedasync "
 		     "(a mixing weight), got 1.5");
-	peer_refused(PEER_HEAD "protocol: {kind: fedbuff, staleness_weight: \"polynomial(a=-1)\"}\n"
+	fixture_refused(PEER_HEAD "protocol: {kind: fedbuff, staleness_weight: \"polynomial(a=-1)\"}\n"
 		     PEER_TEN,
 		     ":4:59: the exponent of polynomial(a) in 'protocol.staleness_weight' "
 		     "must be finite and > 0, got -1");
-	peer_refused(PEER_HEAD "protocol: {kind: fedbuff, staleness_weight: polynomial}\n"
+	fixture_refused(PEER_HEAD "protocol: {kind: fedbuff, staleness_weight: polynomial}\n"
 		     PEER_TEN,
 		     ":4:45: 'protocol.staleness_weight' polynomial needs its exponent: "
 		     "polynomial(a)");
-	peer_refused(PEER_HEAD "protocol: {kind: fedbuff, staleness_weight: \"poly(2)\"}\n"
+	fixture_refused(PEER_HEAD "protocol: {kind: fedbuff, staleness_weight: \"poly(2)\"}\n"
 		     PEER_TEN,
 		     ":4:45: expected constant, inverse_sqrt or polynomial(a) for "
 		     "'protocol.staleness_weight', got 'poly(2)'");
-	peer_refused(PEER_HEAD "protocol: {kind: fedbuff, staleness_weight: \"polynomial(a=0.5\"}\n"
+	fixture_refused(PEER_HEAD "protocol: {kind: fedbuff, staleness_weight: \"polynomial(a=0.5\"}\n"
 		     PEER_TEN,
 		     ":4:45: expected constant, inverse_sqrt or polynomial(a) for "
 		     "'protocol.staleness_weight', got 'polynomial(a=0.5'");
-	peer_refused(PEER_HEAD "protocol: {kind: fedbuff, staleness_weight: inverse}\n"
+	fixture_refused(PEER_HEAD "protocol: {kind: fedbuff, staleness_weight: inverse}\n"
 		     PEER_TEN,
 		     ":4:45: unknown staleness weight 'inverse', did you mean 'inverse_sqrt'?");
-	peer_refused(PEER_HEAD "protocol: {kind: fedavg, availability: {on: \"constant(value=1)\"}}\n"
+	fixture_refused(PEER_HEAD "protocol: {kind: fedavg, availability: {on: \"constant(value=1)\"}}\n"
 		     PEER_TEN,
 		     ":4:40: missing key 'off' in 'protocol.availability'");
-	peer_refused(PEER_HEAD "protocol: {kind: fedavg, availability: {on: \"constant(value=1)\","
+	fixture_refused(PEER_HEAD "protocol: {kind: fedavg, availability: {on: \"constant(value=1)\","
 		     " off: \"constant(value=0)\"}}\n" PEER_TEN,
 		     ":4:71: 'protocol.availability.off' must be a distribution of mean > 0, "
 		     "got constant(value=0)");
-	peer_refused(PEER_HEAD "protocol: {kind: fedavg, deadline: -1}\n" PEER_TEN,
+	fixture_refused(PEER_HEAD "protocol: {kind: fedavg, deadline: -1}\n" PEER_TEN,
 		     ":4:36: 'protocol.deadline' must be > 0 or none, got -1");
-	peer_refused(PEER_HEAD "protocol: {kind: gossip, mixing: metropolys}\n" PEER_TEN,
+	fixture_refused(PEER_HEAD "protocol: {kind: gossip, mixing: metropolys}\n" PEER_TEN,
 		     ":4:34: unknown mixing 'metropolys', did you mean 'metropolis'?");
-	peer_refused(PEER_HEAD "protocol: {kind: gossip, init_spread: -1}\n" PEER_TEN,
+	fixture_refused(PEER_HEAD "protocol: {kind: gossip, init_spread: -1}\n" PEER_TEN,
 		     ":4:39: 'protocol.init_spread' must be >= 0, got -1");
 }
 
