@@ -3,7 +3,8 @@
  * goes through dist_parse and must parse or be refused with a located
  * message.  A distribution that parses must also keep the parser's
  * promises: its canonical text (dist_format) parses back to the same
- * text, and its draws are finite and >= 0.
+ * text, and its draws are finite and >= 0 (for a distribution of the
+ * worker index i, those of i = 0 .. 3, each made concrete by dist_at).
  */
 #include <math.h>
 #include <stdint.h>
@@ -16,6 +17,7 @@
 
 #define FUZZ_TEXT_MAX 4096
 #define FUZZ_DRAWS 16
+#define FUZZ_WORKERS 4      /* values of i tried for an indexed distribution */
 
 static void fuzz_check_parsed(const struct dist *dist)
 {
@@ -37,12 +39,26 @@ static void fuzz_check_parsed(const struct dist *dist)
 		fprintf(stderr, "round trip changed '%s' into '%s'\n", text, again);
 		abort();
 	}
-	for (int i = 0; i < FUZZ_DRAWS; i++) {
-		double x = dist_sample(dist, rng);
-		if (!(x >= 0) || !isfinite(x)) {
-			fprintf(stderr, "'%s' drew %g\n", text, x);
-			abort();
+	/* a distribution of the worker index i is made concrete per worker
+	 * first, which may refuse an i with a located message */
+	for (long w = 0; w < FUZZ_WORKERS; w++) {
+		struct dist at_w = *dist;
+		if (dist_at(dist, w, &at, &at_w, &d) != ASG_OK) {
+			if (strncmp(d.text, "fuzz:1:", 7) != 0) {
+				fprintf(stderr, "unlocated at i = %ld: %s\n", w, d.text);
+				abort();
+			}
+			break;
 		}
+		for (int i = 0; i < FUZZ_DRAWS; i++) {
+			double x = dist_next(&at_w, rng);
+			if (!(x >= 0) || !isfinite(x)) {
+				fprintf(stderr, "'%s' drew %g at i = %ld\n", text, x, w);
+				abort();
+			}
+		}
+		if (!dist_indexed(dist))
+			break;
 	}
 }
 
