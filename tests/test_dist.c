@@ -316,6 +316,7 @@ static double header_pdf(const struct dist *d, double x)
 				(p[0] * sqrt(2 * 3.141592653589793)) : 0;
 	case DIST_CONSTANT:
 	case DIST_TRACE:
+	case DIST_MIXTURE:
 		break;
 	}
 	return 0;
@@ -414,7 +415,7 @@ static void parse_bad_texts(void **state)
 		{ "foo(x=1)", "s.yaml:3:10: unknown distribution 'foo' "
 			      "(expected constant, uniform, exponential, "
 			      "normal, lognormal, gamma, weibull, pareto, "
-			      "halfnormal, trace)" },
+			      "halfnormal, trace, mixture)" },
 		{ "(mu=1)", "s.yaml:3:10: expected a distribution name, "
 			    "got '('" },
 		{ "2.5", "s.yaml:3:10: expected a distribution name, "

@@ -1,10 +1,14 @@
 /*
- * test_hetero.c — trace distributions, shifted and scaled, straggler
- * episodes and failures (src/engine/trace.c, dist.c, sim_avail.c), with
- * fixed seeds against their closed forms:
+ * test_hetero.c — trace distributions, shifted, scaled and mixtures,
+ * straggler episodes and failures (src/engine/trace.c, dist.c, mixture.c,
+ * sim_avail.c), with fixed seeds against their closed forms:
  *   - replay gives a trace's values in order, wrapping; column=worker
  *     reads column i mod columns;
  *   - bootstrap's mean over 10^5 draws is within 1% of the trace's mean;
+ *   - a mixture draws part k a fraction w_k / sum w of the time (within
+ *     2% over 10^5 draws), its mean and density are the weighted ones,
+ *     and an async worker computing with it makes 1 / mean gradients a
+ *     unit of time (within 2%);
  *   - the fraction of time slowed is within 2% of
  *     E[lasts] / (E[every] + E[lasts]);
  *   - each worker's availability is within 2% of U / (U + R) for
@@ -16,6 +20,7 @@
 
 #include "fixture.h"
 
+#include "src/engine/mixture.h"
 #include "src/engine/rng.h"
 
 static void write_file(const char *path, const char *text)
@@ -151,6 +156,113 @@ static void run_yaml(const char *yaml, struct scenario_plan *plan,
 	fixture_run(&plan->runs[0].sc, NULL, s);
 }
 
+/* Three quarters uniform on [0, 1), one quarter uniform on [2, 3): the
+ * part a draw came from is known from its value. */
+static void mixture_draws_and_moments(void **state)
+{
+	(void)state;
+	struct dist d, back;
+	char buf[512];
+	parse_ok("mixture(3, uniform(min=0, max=1), 1, shifted(2, "
+		 "uniform(min=0, max=1)))", &d);
+	assert_int_equal(d.kind, DIST_MIXTURE);
+	assert_true(fabs(dist_mean(&d) - 1.0) < 1e-15);
+	assert_true(fabs(dist_pdf(&d, 0.5) - 0.75) < 1e-15);
+	assert_true(fabs(dist_pdf(&d, 2.5) - 0.25) < 1e-15);
+	assert_true(dist_pdf(&d, 1.5) == 0);
+	gsl_rng *rng = rng_stream_alloc(3, rng_entity(RNG_WORKER, 0));
+	double sum = 0, second = 0;
+	for (int i = 0; i < 100000; i++) {
+		double x = dist_sample(&d, rng);
+		sum += x;
+		second += x >= 2;
+		assert_true(x >= 0 && x < 3 && !(x >= 1 && x < 2));
+	}
+	gsl_rng_free(rng);
+	fixture_assert_close("share of the second part", second / 1e5, 0.25, 0.02);
+	fixture_assert_close("sample mean", sum / 1e5, 1.0, 0.01);
+	/* the text written parses back to the same distribution */
+	dist_format(&d, buf, sizeof buf);
+	assert_string_equal(buf, "mixture(3, uniform(min=0, max=1), 1, "
+			    "shifted(2, uniform(min=0, max=1)))");
+	parse_ok(buf, &back);
+	char again[512];
+	dist_format(&back, again, sizeof again);
+	assert_string_equal(again, buf);
+	/* an affine map of a mixture, and a mixture in a mixture */
+	parse_ok("scaled(2, mixture(1, constant(value=1), 1, mixture(1, "
+		 "constant(value=2), 3, constant(value=6))))", &d);
+	assert_true(fabs(dist_mean(&d) - 2 * (0.5 + 0.5 * 5)) < 1e-15);
+	dist_format(&d, buf, sizeof buf);
+	assert_string_equal(buf, "scaled(2, mixture(1, constant(value=1), 1, "
+			    "mixture(1, constant(value=2), 3, "
+			    "constant(value=6))))");
+}
+
+static void mixture_error(const char *text, const char *want)
+{
+	struct dist_origin where = { "s.yaml", 3, 10 };
+	struct dist out;
+	struct diag d;
+	diag_init(&d);
+	assert_int_equal(dist_parse(text, &where, &out, &d), ASG_EINPUT);
+	if (strcmp(d.text, want))
+		fail_msg("'%s': got '%s', want '%s'", text, d.text, want);
+}
+
+static void mixture_errors_are_located(void **state)
+{
+	(void)state;
+	char path[4096], text[4200];
+	mixture_error("mixture(0, constant(value=1))", "s.yaml:3:18: a "
+		      "mixture's weight must be a finite number > 0, got 0");
+	mixture_error("mixture(-1, constant(value=1))", "s.yaml:3:18: a "
+		      "mixture's weight must be a finite number > 0, got -1");
+	mixture_error("mixture(i, constant(value=1))", "s.yaml:3:18: the "
+		      "worker index i has no value in a mixture's weights");
+	mixture_error("mixture(1, constant(value=1 + i))", "s.yaml:3:36: a "
+		      "mixture's parts cannot depend on the worker index i");
+	mixture_error("mixture(1, constant(value=1), 2)", "s.yaml:3:41: "
+		      "expected ',' and a distribution after the weight");
+	mixture_error("mixture(1, expo(mean=1))", "s.yaml:3:21: unknown "
+		      "distribution 'expo', did you mean 'exponential'?");
+	mixture_error("mixture(1, exponential(mean=1)", "s.yaml:3:17: "
+		      "unclosed parenthesis");
+	mixture_error("mixture(1, constant(value=1)) x", "s.yaml:3:40: "
+		      "unexpected text after distribution: 'x'");
+	mixture_error("mixtur(1, constant(value=1))", "s.yaml:3:10: unknown "
+		      "distribution 'mixtur', did you mean 'mixture'?");
+	char many[512] = "mixture(";
+	for (int k = 0; k < 9; k++)
+		strcat(many, k ? ",1,constant(value=1)" : "1,constant(value=1)");
+	strcat(many, ")");
+	mixture_error(many, "s.yaml:3:178: a mixture has at most 8 parts");
+	fixture_path(path, sizeof path, "mix.csv");
+	write_file(path, "1\n2\n");
+	snprintf(text, sizeof text, "mixture(1, trace(file=%s, mode=replay))",
+		 path);
+	mixture_error(text, "s.yaml:3:20: a mixture draws its parts at random: "
+		      "a trace in it takes mode=bootstrap, not replay");
+	remove(path);
+}
+
+/* One async worker computing 1 or 3 (even odds), no network: 1/2 of a
+ * gradient a unit of time. */
+static void mixture_in_a_run(void **state)
+{
+	(void)state;
+	struct scenario_plan plan;
+	struct sim s;
+	run_yaml("seed: 4\nstop: {time: 100000}\nmodel: {kind: none}\n"
+		 "protocol: {kind: async}\n"
+		 "workers:\n  - compute: 'mixture(1, constant(value=1), 1, "
+		 "constant(value=3))'\n", &plan, &s);
+	fixture_assert_close("gradients per unit of time",
+			     (double)s.gradients / s.now, 0.5, 0.02);
+	sim_release(&s);
+	scenario_plan_release(&plan);
+}
+
 static void slowdown_fraction(void **state)
 {
 	(void)state;
@@ -276,6 +388,9 @@ int main(void)
 		cmocka_unit_test(bootstrap_mean),
 		cmocka_unit_test(trace_errors_are_located),
 		cmocka_unit_test(shifted_and_scaled),
+		cmocka_unit_test(mixture_draws_and_moments),
+		cmocka_unit_test(mixture_errors_are_located),
+		cmocka_unit_test(mixture_in_a_run),
 		cmocka_unit_test(slowdown_fraction),
 		cmocka_unit_test(failures_availability),
 		cmocka_unit_test(sync_timeout_bounds_rounds),

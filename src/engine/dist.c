@@ -54,8 +54,9 @@
 #include <gsl/gsl_sf_gamma.h>
 
 #include "../common/suggest.h"
+#include "mixture.h"
 
-#define DIST_NKINDS (DIST_TRACE + 1)
+#define DIST_NKINDS (DIST_MIXTURE + 1)
 
 /* What a parameter's value must satisfy. */
 enum dist_bound {
@@ -89,6 +90,7 @@ static const struct dist_spec dist_specs[DIST_NKINDS] = {
 	[DIST_PARETO] = { "pareto", 2, { "shape", "scale" },
 			  { DIST_POSITIVE, DIST_POSITIVE } },
 	[DIST_HALFNORMAL] = { "halfnormal", 1, { "sd" }, { DIST_POSITIVE } },
+	[DIST_MIXTURE] = { "mixture", 0, { NULL }, { DIST_ANY } }, /* mixture.c */
 	[DIST_TRACE] = { "trace", 0, { NULL }, { DIST_ANY } },  /* parameters
 	                   of their own: dist_parse_trace */
 };
@@ -100,6 +102,7 @@ static const char dist_shift_name[] = "shift";
 static const char *const dist_names[DIST_NKINDS] = {
 	"constant", "uniform", "exponential", "normal",
 	"lognormal", "gamma", "weibull", "pareto", "halfnormal", "trace",
+	"mixture",
 };
 
 const char *dist_name(enum dist_kind kind)
@@ -661,6 +664,10 @@ static double dist_reach(const struct dist *dist)
 		for (size_t i = 0; i < dist->trace->rows; i++)
 			r = fmax(r, trace_values(dist->trace, (size_t)dist->column)[i]);
 		break;
+	case DIST_MIXTURE:   /* its parts' largest */
+		for (size_t k = 0; k < dist->mixture->n; k++)
+			r = fmax(r, dist_reach(&dist->mixture->part[k]));
+		break;
 	}
 	return (dist->scale ? dist->scale : 1) * (r + dist->shift) + dist->offset;
 }
@@ -721,6 +728,12 @@ asg_status dist_parse(const char *text, const struct dist_origin *where,
 		*out = p.dist;
 		return ASG_OK;
 	}
+	if (dist_word_is(p.pos, len, "mixture")) {
+		if ((s = mixture_parse(text, end, where, &p.dist, d)) != ASG_OK)
+			return s;
+		*out = p.dist;
+		return ASG_OK;
+	}
 	if ((s = dist_parse_head(&p)) != ASG_OK ||
 	    (s = dist_parse_params(&p)) != ASG_OK ||
 	    (s = dist_check_end(&p)) != ASG_OK ||
@@ -730,8 +743,7 @@ asg_status dist_parse(const char *text, const struct dist_origin *where,
 	return ASG_OK;
 }
 
-/* The ')' closing the '(' at open, or NULL. */
-static const char *dist_matching_paren(const char *open)
+const char *dist_matching_paren(const char *open)
 {
 	int depth = 0;
 	for (const char *c = open; *c; c++) {
@@ -742,31 +754,39 @@ static const char *dist_matching_paren(const char *open)
 	return NULL;
 }
 
+asg_status dist_parse_span(const char *text, size_t from, size_t to,
+			   const struct dist_origin *where, struct dist *out,
+			   struct diag *d)
+{
+	assert(from <= to && to <= strlen(text));
+	size_t len = to - from;
+	char *span = malloc(len + 1);
+	if (!span)
+		return diag_set(d, ASG_ENOMEM, "out of memory");
+	memcpy(span, text + from, len);
+	span[len] = '\0';
+	struct dist_origin at;
+	if (where) {
+		at = *where;
+		at.col += (int)from;
+	}
+	asg_status s = dist_parse(span, where ? &at : NULL, out, d);
+	free(span);
+	if (s != ASG_OK)
+		return s;
+	for (int k = 0; k < DIST_SLOTS; k++)   /* offsets in the whole text */
+		if (dist_slot_is_indexed(out, k))
+			out->text_at[k] = (uint16_t)(out->text_at[k] + from);
+	return ASG_OK;
+}
+
 /* The inner distribution of an affine map: the text from `from` to
  * `to` (excluded), parsed as a distribution of its own. */
 static asg_status dist_parse_inner(struct dist_parser *p, const char *from,
 				   const char *to)
 {
-	size_t len = (size_t)(to - from);
-	int offset = (int)(from - p->text);
-	char *inner = malloc(len + 1);
-	if (!inner)
-		return diag_set(p->d, ASG_ENOMEM, "out of memory");
-	memcpy(inner, from, len);
-	inner[len] = '\0';
-	struct dist_origin at;
-	if (p->where) {
-		at = *p->where;
-		at.col += offset;
-	}
-	asg_status s = dist_parse(inner, p->where ? &at : NULL, &p->dist, p->d);
-	free(inner);
-	if (s != ASG_OK)
-		return s;
-	for (int k = 0; k < DIST_SLOTS; k++)   /* offsets in the whole text */
-		if (dist_slot_is_indexed(&p->dist, k))
-			p->dist.text_at[k] = (uint16_t)(p->dist.text_at[k] + offset);
-	return ASG_OK;
+	return dist_parse_span(p->text, (size_t)(from - p->text),
+			       (size_t)(to - p->text), p->where, &p->dist, p->d);
 }
 
 /* '(' number ',' dist ')' after `scaled` or `shifted`: the inner
@@ -915,6 +935,11 @@ static double dist_draw(const struct dist *dist, gsl_rng *rng)
 	case DIST_TRACE:   /* bootstrap: one of the column's values */
 		return trace_values(dist->trace, (size_t)dist->column)
 			[gsl_rng_uniform_int(rng, dist->trace->rows)];
+	case DIST_MIXTURE: {
+		const struct dist_mixture *m = dist->mixture;
+		return dist_sample(&m->part[mixture_pick(m, gsl_rng_uniform(rng))],
+				   rng);
+	}
 	}
 	assert(!"unknown distribution kind");
 	return 0;
@@ -941,6 +966,17 @@ double dist_next(struct dist *dist, gsl_rng *rng)
 	double x = trace_values(t, (size_t)dist->column)[dist->drawn % t->rows];
 	dist->drawn++;
 	return dist_map(dist, x + dist->shift);
+}
+
+/* The weighted mean of a mixture's parts' means. */
+static double dist_mixture_mean(const struct dist_mixture *m)
+{
+	double total = 0, mean = 0;
+	for (size_t k = 0; k < m->n; k++) {
+		total += m->weight[k];
+		mean += m->weight[k] * dist_mean(&m->part[k]);
+	}
+	return mean / total;
 }
 
 /* The mean of the kind, without shift. */
@@ -970,6 +1006,8 @@ static double dist_kind_mean(const struct dist *dist)
 		return p[0] * 0.79788456080286535588;   /* sqrt(2 / pi) */
 	case DIST_TRACE:
 		return dist->trace->means[dist->column];
+	case DIST_MIXTURE:
+		return dist_mixture_mean(dist->mixture);
 	}
 	assert(!"unknown distribution kind");
 	return 0;
@@ -993,6 +1031,17 @@ static double dist_truncnorm_pdf(double mu, double s, double x)
 		return gsl_ran_ugaussian_pdf(z) / (s * gsl_cdf_ugaussian_Q(a));
 	/* phi(z) / Q(a) = exp((a^2 - z^2)/2) h(a), with z >= a > 0 */
 	return exp(0.5 * (a - z) * (a + z)) * dist_gauss_hazard(a) / s;
+}
+
+/* The weighted sum of a mixture's parts' densities at x. */
+static double dist_mixture_pdf(const struct dist_mixture *m, double x)
+{
+	double total = 0, pdf = 0;
+	for (size_t k = 0; k < m->n; k++) {
+		total += m->weight[k];
+		pdf += m->weight[k] * dist_pdf(&m->part[k], x);
+	}
+	return pdf / total;
 }
 
 double dist_pdf(const struct dist *dist, double x)
@@ -1022,6 +1071,8 @@ double dist_pdf(const struct dist *dist, double x)
 		return gsl_ran_pareto_pdf(x, p[0], p[1]) / scale;
 	case DIST_HALFNORMAL:
 		return x < 0 ? 0 : 2 * gsl_ran_gaussian_pdf(x, p[0]) / scale;
+	case DIST_MIXTURE:
+		return dist_mixture_pdf(dist->mixture, x) / scale;
 	}
 	assert(!"unknown distribution kind");
 	return 0;
@@ -1080,11 +1131,38 @@ static int dist_format_trace(const struct dist *dist, char *buf, size_t size)
 	return n;
 }
 
+/* mixture(w1, D1, ...) with its affine map. */
+static int dist_format_mixture(const struct dist *dist, char *buf, size_t size)
+{
+	int len = mixture_format(dist->mixture, NULL, 0);
+	char *text = len < 0 ? NULL : malloc((size_t)len + 1);
+	if (!text)
+		return -1;
+	mixture_format(dist->mixture, text, (size_t)len + 1);
+	int n = dist_format_affine(dist, text, buf, size);
+	free(text);
+	return n;
+}
+
+bool dist_reads_trace(const struct dist *dist)
+{
+	if (dist->kind == DIST_TRACE)
+		return true;
+	if (dist->kind != DIST_MIXTURE)
+		return false;
+	for (size_t k = 0; k < dist->mixture->n; k++)
+		if (dist_reads_trace(&dist->mixture->part[k]))
+			return true;
+	return false;
+}
+
 int dist_format(const struct dist *dist, char *buf, size_t size)
 {
 	assert((unsigned)dist->kind < DIST_NKINDS);
 	if (dist->kind == DIST_TRACE)
 		return dist_format_trace(dist, buf, size);
+	if (dist->kind == DIST_MIXTURE)
+		return dist_format_mixture(dist, buf, size);
 	const struct dist_spec *spec = &dist_specs[dist->kind];
 	/* name + 5 x (", " + name + "=" + a value); a value is at most an
 	 * expression of EXPR_CODE_MAX instructions, each within 32 bytes */

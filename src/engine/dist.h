@@ -37,6 +37,8 @@
  *   trace(file=F, column=C, mode=M)        values of column C of CSV file F
  *   shifted(c, D)                          c + X for X ~ D, c >= 0
  *   scaled(s, D)                           s X for X ~ D, s > 0
+ *   mixture(w1, D1, ..., wn, Dn)           X ~ Dk with probability
+ *                                          wk / (w1 + ... + wn), n <= 8
  *
  * F is resolved against the directory of the file the text stands in
  * (cwd for a text without a file); it may be quoted with ' or ".  C is a
@@ -50,11 +52,13 @@
  * scaled nest freely and fold into one affine map a X + b applied after
  * the inner distribution's own shift: `scaled(2, shifted(1, D))` is
  * `shifted(2, scaled(2, D))`, the form dist_format writes.  Their c and s
- * are expressions without i.
+ * are expressions without i.  A mixture's weights are expressions
+ * without i, > 0; its parts neither depend on i nor replay (mixture.h).
  *
  * A parsed dist is a value without pointers (no allocation) but for a
  * trace's, which points to the process's immutable copy of the file
- * (trace.h): copy it freely.  dist_sample is a switch on the kind and one
+ * (trace.h), and a mixture's, which points to its immutable parts
+ * (mixture.h): copy it freely.  dist_sample is a switch on the kind and one
  * GSL call: cheap enough for the event loop; it takes a concrete
  * distribution only.
  */
@@ -79,7 +83,10 @@ enum dist_kind {
 	DIST_PARETO,
 	DIST_HALFNORMAL,
 	DIST_TRACE,
+	DIST_MIXTURE,
 };
+
+struct dist_mixture;   /* mixture.h */
 
 #define DIST_MAX_PARAMS 4
 #define DIST_SHIFT DIST_MAX_PARAMS        /* the slot of `shift` */
@@ -108,6 +115,9 @@ struct dist {
 	                               i mod columns (set by dist_at) */
 	bool replay;                /* replay in order, else bootstrap */
 	uint64_t drawn;             /* replay: values drawn so far (dist_next) */
+	/* DIST_MIXTURE */
+	const struct dist_mixture *mixture; /* its weights and parts (mixture.h,
+	                                       shared) */
 };
 
 /* Where a distribution's text stands in its file, for located messages:
@@ -130,6 +140,21 @@ asg_status dist_fail_at(struct diag *d, const struct dist_origin *where,
  * returns ASG_EINPUT and leaves *out unchanged. */
 asg_status dist_parse(const char *text, const struct dist_origin *where,
 		      struct dist *out, struct diag *d);
+
+/* Parse the bytes [from, to) of `text` as a distribution of their own,
+ * its messages located where those bytes stand in `text` (for texts that
+ * nest distributions: shifted, scaled, mixture).  As dist_parse. */
+asg_status dist_parse_span(const char *text, size_t from, size_t to,
+			   const struct dist_origin *where, struct dist *out,
+			   struct diag *d);
+
+/* The ')' closing the '(' at open, or NULL (for the parsers of nested
+ * distributions). */
+const char *dist_matching_paren(const char *open);
+
+/* True when a draw may read a trace file: a trace, or a mixture with one
+ * among its parts. */
+bool dist_reads_trace(const struct dist *dist);
 
 /* True when some parameter is an expression of the worker index. */
 static inline bool dist_indexed(const struct dist *dist)

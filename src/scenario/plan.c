@@ -137,6 +137,56 @@ static asg_status scenario_put(struct yaml_node *map, const char *key,
 				   k, v);
 }
 
+/* A key of a YAML mapping (NULL: absent) that holds a distribution. */
+struct dist_key {
+	struct yaml_node *map;
+	const char *key;
+	const struct dist *dist;   /* its value, parsed */
+};
+
+/* Each key present whose distribution reads a trace, written anew by
+ * dist_format: with the file's absolute path, so that the run's resolved
+ * scenario reads the same file from any directory. */
+static asg_status scenario_put_dists(const struct dist_key *keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct dist_key *k = &keys[i];
+		if (!k->map || !yaml_get(k->map, k->key) ||
+		    !dist_reads_trace(k->dist))
+			continue;
+		int len = dist_format(k->dist, NULL, 0);
+		char *text = len < 0 ? NULL : malloc((size_t)len + 1);
+		if (!text)
+			return ASG_ENOMEM;
+		dist_format(k->dist, text, (size_t)len + 1);
+		asg_status s = scenario_put(k->map, k->key, text, SIZE_MAX);
+		free(text);
+		if (s != ASG_OK)
+			return s;
+	}
+	return ASG_OK;
+}
+
+/* The distributions of workers[g] (its mapping `map`) that read traces. */
+static asg_status scenario_put_group_dists(struct yaml_node *map,
+					   const struct worker_group *g)
+{
+	if (!map)
+		return ASG_OK;
+	struct yaml_node *slow = (struct yaml_node *)yaml_get(map, "slowdown");
+	struct yaml_node *fail = (struct yaml_node *)yaml_get(map, "failures");
+	const struct dist_key keys[] = {
+		{ map, "compute", &g->compute },
+		{ map, "uplink", &g->uplink },
+		{ map, "downlink", &g->downlink },
+		{ slow, "every", &g->slow_every },
+		{ slow, "lasts", &g->slow_lasts },
+		{ fail, "uptime", &g->uptime },
+		{ fail, "downtime", &g->downtime },
+	};
+	return scenario_put_dists(keys, sizeof keys / sizeof keys[0]);
+}
+
 /* The `data` mapping of doc, added (empty) when absent. */
 static struct yaml_node *scenario_data_map(struct yaml_node *doc)
 {
@@ -177,17 +227,27 @@ static asg_status scenario_resolve(struct yaml_node *doc, struct scenario *sc,
 		if (paths[i][0] &&
 		    scenario_put(data, keys[i], paths[i], SIZE_MAX) != ASG_OK)
 			return ASG_ENOMEM;
-	/* a compute trace by its absolute path (dist_format) */
+	/* the distributions reading traces, by their files' absolute paths */
 	struct yaml_node *workers = (struct yaml_node *)yaml_get(doc, "workers");
 	for (size_t g = 0; workers && g < sc->ngroups; g++) {
-		char dist[8192];
-		if (sc->groups[g].compute.kind != DIST_TRACE ||
-		    dist_format(&sc->groups[g].compute, dist, sizeof dist) < 0 ||
-		    scenario_put((struct yaml_node *)yaml_item_at(workers, g),
-				 "compute", dist, SIZE_MAX) != ASG_OK)
-			continue;
+		asg_status s = scenario_put_group_dists(
+			(struct yaml_node *)yaml_item_at(workers, g), &sc->groups[g]);
+		if (s != ASG_OK)
+			return s;
 	}
-	return ASG_OK;
+	struct yaml_node *net = (struct yaml_node *)yaml_get(doc, "network");
+	struct yaml_node *proto = (struct yaml_node *)yaml_get(doc, "protocol");
+	struct yaml_node *avail = proto ? (struct yaml_node *)yaml_get(proto,
+					   "availability") : NULL;
+	const struct dist_key keys_elsewhere[] = {
+		{ net, "uplink", &sc->network.uplink },
+		{ net, "downlink", &sc->network.downlink },
+		{ net, "latency", &sc->network.latency },
+		{ avail, "on", &sc->protocol.avail_on },
+		{ avail, "off", &sc->protocol.avail_off },
+	};
+	return scenario_put_dists(keys_elsewhere,
+				  sizeof keys_elsewhere / sizeof keys_elsewhere[0]);
 }
 
 /* Run (p, r): the point's scenario with its seed, its YAML and JSON. */

@@ -5,6 +5,7 @@
  * promises: its canonical text (dist_format) parses back to the same
  * text, and its draws are finite and >= 0 (for a distribution of the
  * worker index i, those of i = 0 .. 3, each made concrete by dist_at).
+ * The mixtures an input parsed are freed after it.
  */
 #include <math.h>
 #include <stdint.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "../../src/engine/dist.h"
+#include "../../src/engine/mixture.h"
 #include "../../src/engine/rng.h"
 
 #define FUZZ_TEXT_MAX 4096
@@ -22,20 +24,24 @@
 static void fuzz_check_parsed(const struct dist *dist)
 {
 	static gsl_rng *rng;
-	char text[512], again[512];
 	struct dist back;
 	struct diag d;
 	struct dist_origin at = { "fuzz", 1, 1 };
 	diag_init(&d);
 	if (!rng && !(rng = rng_stream_alloc(1, rng_entity(RNG_WORKER, 0))))
 		abort();
-	dist_format(dist, text, sizeof text);
+	int len = dist_format(dist, NULL, 0);
+	char *text = len < 0 ? NULL : malloc(2 * ((size_t)len + 1));
+	if (!text)
+		abort();
+	char *again = text + len + 1;
+	dist_format(dist, text, (size_t)len + 1);
 	if (dist_parse(text, &at, &back, &d) != ASG_OK) {
 		fprintf(stderr, "canonical text does not parse: %s: %s\n", text, d.text);
 		abort();
 	}
-	dist_format(&back, again, sizeof again);
-	if (strcmp(text, again) != 0) {
+	if (dist_format(&back, again, (size_t)len + 1) != len ||
+	    strcmp(text, again) != 0) {
 		fprintf(stderr, "round trip changed '%s' into '%s'\n", text, again);
 		abort();
 	}
@@ -60,6 +66,7 @@ static void fuzz_check_parsed(const struct dist *dist)
 		if (!dist_indexed(dist))
 			break;
 	}
+	free(text);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -79,5 +86,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fprintf(stderr, "message without a location: %s\n", d.text);
 		abort();
 	}
+	mixture_release_all();   /* the parsed mixtures of this input */
 	return 0;
 }

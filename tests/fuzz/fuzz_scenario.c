@@ -18,6 +18,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "../../src/engine/mixture.h"
 #include "../../src/scenario/scenario.h"
 
 static int fuzz_fd = -1;
@@ -39,11 +40,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	diag_init(&d);
 	if (scenario_plan_load(fuzz_path, &none, &plan, &d) == ASG_OK) {
 		scenario_plan_release(&plan);
-		return 0;
-	}
-	if (d.status == ASG_EINPUT && strncmp(d.text, fuzz_path, strlen(fuzz_path)) != 0) {
+	} else if (d.status == ASG_EINPUT &&
+		   strncmp(d.text, fuzz_path, strlen(fuzz_path)) != 0) {
 		fprintf(stderr, "message without the file's location: %s\n", d.text);
 		abort();
 	}
+	mixture_release_all();   /* the mixtures of this input's distributions */
 	return 0;
 }
