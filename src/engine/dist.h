@@ -93,19 +93,11 @@ struct dist_mixture;   /* mixture.h */
 #define DIST_SLOTS (DIST_MAX_PARAMS + 1)  /* the parameters, then shift */
 
 struct dist {
+	/* What a draw reads, first, within one cache line: */
 	enum dist_kind kind;        /* which sampler */
 	double p[DIST_MAX_PARAMS];  /* parameters, in the order of the table above
 	                               (an indexed one: 0 until dist_at) */
 	double shift;               /* added to every draw, >= 0 */
-	/* The slots given as expressions of the worker index (none for a
-	 * concrete distribution): */
-	uint8_t indexed;            /* bit s: slot s (p[s], or shift for
-	                               DIST_SHIFT) is an expression of i */
-	uint8_t code_from[DIST_SLOTS]; /* slot s: instructions code_from[s] .. */
-	uint8_t code_to[DIST_SLOTS];   /* .. code_to[s] - 1 of code */
-	uint16_t text_at[DIST_SLOTS];  /* slot s: byte offset of its value in
-	                                  the text, for messages */
-	struct expr_code code;      /* the expressions' code */
 	/* shifted(c, .) and scaled(s, .): a draw is scale * X + offset */
 	double scale;               /* s > 0; 0 = not scaled (1) */
 	double offset;              /* c >= 0 */
@@ -118,6 +110,15 @@ struct dist {
 	/* DIST_MIXTURE */
 	const struct dist_mixture *mixture; /* its weights and parts (mixture.h,
 	                                       shared) */
+	/* The slots given as expressions of the worker index (none for a
+	 * concrete distribution): */
+	uint8_t indexed;            /* bit s: slot s (p[s], or shift for
+	                               DIST_SHIFT) is an expression of i */
+	uint8_t code_from[DIST_SLOTS]; /* slot s: instructions code_from[s] .. */
+	uint8_t code_to[DIST_SLOTS];   /* .. code_to[s] - 1 of code */
+	uint16_t text_at[DIST_SLOTS];  /* slot s: byte offset of its value in
+	                                  the text, for messages */
+	struct expr_code code;      /* the expressions' code */
 };
 
 /* Where a distribution's text stands in its file, for located messages:

@@ -119,6 +119,13 @@ uint64_t rng_stream_seed(uint64_t run_seed, uint64_t entity)
 	return rng_mix64(base ^ (entity * RNG_GOLDEN));
 }
 
+void rng_stream_init(struct rng_stream *st, uint64_t run_seed, uint64_t entity)
+{
+	_Static_assert(sizeof st->s == sizeof(struct rng_state),
+		       "struct rng_stream holds a struct rng_state");
+	rng_set(st, rng_stream_seed(run_seed, entity));
+}
+
 gsl_rng *rng_stream_alloc(uint64_t run_seed, uint64_t entity)
 {
 	_Static_assert(sizeof(unsigned long int) >= sizeof(uint64_t),

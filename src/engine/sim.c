@@ -41,10 +41,8 @@ static asg_status sim_init_worker(struct sim *s, struct worker *w, long id,
 	w->compute = &w->compute_at;
 	w->step = sc->groups[group].step > 0 ? sc->groups[group].step
 					     : sc->protocol.step;
-	w->rng = rng_stream_alloc(seed, rng_entity(RNG_WORKER, (uint64_t)id));
-	w->batch_rng = rng_stream_alloc(seed, rng_entity(RNG_BATCH, (uint64_t)id));
-	if (!w->rng || !w->batch_rng)
-		return ASG_ENOMEM;
+	rng_stream_init(&w->rng, seed, rng_entity(RNG_WORKER, (uint64_t)id));
+	rng_stream_init(&w->batch_rng, seed, rng_entity(RNG_BATCH, (uint64_t)id));
 	const struct worker_group *g = &sc->groups[group];
 	if (link_init(&w->up, &g->uplink, g->bandwidth, seed,
 		      rng_entity(RNG_UPLINK, (uint64_t)id)) != ASG_OK ||
@@ -161,10 +159,6 @@ out_release:
 
 static void sim_release_worker(struct worker *w)
 {
-	if (w->rng)
-		gsl_rng_free(w->rng);
-	if (w->batch_rng)
-		gsl_rng_free(w->batch_rng);
 	link_release(&w->up);
 	link_release(&w->down);
 	sim_avail_release(w);
@@ -247,7 +241,8 @@ void sim_send_params(struct sim *s, struct worker *w)
 void sim_start_compute(struct sim *s, struct worker *w)
 {
 	w->started = s->now;
-	double length = dist_next(&w->compute_at, w->rng);
+	gsl_rng gen = rng_stream_gen(&w->rng);
+	double length = dist_next(&w->compute_at, &gen);
 	if (s->has_avail) {
 		length *= sim_avail_factor(w);
 		sim_avail_job(w, true);
@@ -260,8 +255,9 @@ static void sim_draw_batch(struct sim *s, struct worker *w)
 {
 	size_t from = s->part.start[w->id];
 	size_t size = s->part.start[w->id + 1] - from;
+	gsl_rng gen = rng_stream_gen(&w->batch_rng);
 	for (long b = 0; b < s->sc->protocol.batch; b++)
-		w->batch[b] = s->part.index[from + gsl_rng_uniform_int(w->batch_rng, size)];
+		w->batch[b] = s->part.index[from + gsl_rng_uniform_int(&gen, size)];
 }
 
 void sim_finish_compute(struct sim *s, struct worker *w)

@@ -50,6 +50,7 @@
 #include "../record/recorder.h"
 #include "../scenario/scenario.h"
 #include "eventq.h"
+#include "rng.h"
 #include "step.h"
 
 /* What an event means; `who` is a worker's index. */
@@ -66,37 +67,42 @@ enum sim_event {
 	SIM_WORKER_UP,          /* worker who recovered (sim_avail.c) */
 };
 
+/* The fields an event of the parameter server touches come first, packed
+ * (about four cache lines), the cold ones after: at 10^5 workers every
+ * event is a cache miss on its worker. */
 struct worker {
 	long id;                   /* index in 0 .. nworkers-1 */
-	size_t group;              /* index of its group in the scenario */
 	const struct dist *compute;/* its compute-time distribution: compute_at */
-	struct dist compute_at;    /* its group's, at its index (dist_at) */
-	gsl_rng *rng;              /* compute times (owned) */
-	gsl_rng *batch_rng;        /* minibatch sampling (owned) */
+	struct rng_stream rng;     /* compute times */
+	uint64_t version;          /* tick of the parameters it holds */
+	double started;            /* virtual time its current job started */
 	struct link up;            /* worker -> server */
 	struct link down;          /* server -> worker */
-	double *params;            /* the copy of x it computes on (dim) */
-	double *grad;              /* its last gradient (dim) */
-	size_t *batch;             /* minibatch indices (batch size) */
-	uint64_t version;          /* tick of the parameters it holds */
-	double grad_norm2;         /* ||grad||^2 of its last gradient */
-	double started;            /* virtual time its current job started */
+	struct worker_avail *avail;/* its slowdown and failures (sim_avail.c,
+	                              owned), NULL without */
 	/* statistics */
 	uint64_t updates;          /* its gradients applied */
 	double staleness_sum;      /* sum of their staleness */
 	double busy_time;          /* virtual time spent computing */
 	double bytes_sent;         /* bytes it sent to the server */
-	double step;               /* its step size alpha^i */
 	uint64_t messages_sent;    /* messages it handed to links */
-	uint64_t messages_lost;    /* of those, lost by the network */
+	double step;               /* its step size alpha^i */
+	size_t group;              /* index of its group in the scenario */
+	/* with gradients */
+	struct rng_stream batch_rng; /* minibatch sampling */
+	double *params;            /* the copy of x it computes on (dim) */
+	double *grad;              /* its last gradient (dim) */
+	size_t *batch;             /* minibatch indices (batch size) */
+	double grad_norm2;         /* ||grad||^2 of its last gradient */
+	uint64_t messages_lost;    /* of those sent, lost by the network */
 	uint64_t messages_outdated;/* copies it received older than its own */
-	struct worker_avail *avail;/* its slowdown and failures (sim_avail.c,
-	                              owned), NULL without */
 	uint64_t dropped;          /* its jobs whose work was thrown away: a
 	                              gradient refused on arrival, or a job
 	                              abandoned by a restart (backup); a
 	                              client dropped at a deadline (fedavg) or
 	                              an update too stale (fedbuff, fedasync) */
+	struct dist compute_at;    /* its group's, at its index (dist_at); what
+	                              a draw reads is its first cache line */
 };
 
 enum sim_outcome {

@@ -3,25 +3,23 @@
  */
 #include "link.h"
 
-#include "../engine/rng.h"
 
 asg_status link_init(struct link *l, const struct dist *latency,
 		     double bandwidth, uint64_t seed, uint64_t entity)
 {
 	l->latency = latency;
 	nic_init(&l->tx, bandwidth);
-	l->rng = rng_stream_alloc(seed, entity);
-	return l->rng ? ASG_OK : ASG_ENOMEM;
+	rng_stream_init(&l->rng, seed, entity);
+	return ASG_OK;
 }
 
 void link_release(struct link *l)
 {
-	if (l->rng)
-		gsl_rng_free(l->rng);
-	l->rng = NULL;
+	(void)l;
 }
 
 double link_send(struct link *l, double now, double bytes)
 {
-	return nic_send(&l->tx, now, bytes) + dist_sample(l->latency, l->rng);
+	gsl_rng gen = rng_stream_gen(&l->rng);
+	return nic_send(&l->tx, now, bytes) + dist_sample(l->latency, &gen);
 }

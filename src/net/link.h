@@ -19,19 +19,21 @@
 #include <gsl/gsl_rng.h>
 
 #include "../engine/dist.h"
+#include "../engine/rng.h"
 #include "nic.h"
 
 struct link {
 	const struct dist *latency;  /* latency distribution (not owned) */
-	gsl_rng *rng;                /* this link's own stream (owned) */
+	struct rng_stream rng;       /* this link's own stream */
 	struct nic tx;               /* its transmitter: bandwidth, FIFO */
 };
 
-/* Set up a link; its RNG stream comes from (seed, entity).  ASG_ENOMEM on
- * failure. */
+/* Set up a link; its RNG stream comes from (seed, entity).  Always
+ * ASG_OK (the link owns no memory). */
 asg_status link_init(struct link *l, const struct dist *latency,
 		     double bandwidth, uint64_t seed, uint64_t entity);
 
+/* Nothing to free: kept for symmetry with link_init. */
 void link_release(struct link *l);
 
 /* Hand a message of `bytes` to the link at time `now`; returns its arrival

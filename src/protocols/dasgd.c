@@ -356,7 +356,8 @@ static void dasgd_send_edge(struct sim *s, struct dasgd_state *st, long e)
 	double arrive = link_send(l, s->now, bytes);
 	w->messages_sent++;
 	w->bytes_sent += bytes;
-	bool lost = s->sc->network.loss > 0 && gsl_rng_uniform(l->rng) < s->sc->network.loss;
+	gsl_rng gen = rng_stream_gen(&l->rng);
+	bool lost = s->sc->network.loss > 0 && gsl_rng_uniform(&gen) < s->sc->network.loss;
 	if (lost)
 		w->messages_lost++;
 	if (lost && !scheduled)
