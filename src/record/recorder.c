@@ -7,17 +7,28 @@
  * one begun (a checkpoint), so a killed process loses at most the rows
  * since the last checkpoint.
  *
- * Update rows, the millions, are gathered RECORDER_ROWS at a time in the
- * recorder and written by one prepared statement that inserts them all:
- * one step per RECORDER_ROWS rows instead of one per row takes insertion
- * from ~0.6 to ~1.6 M rows/s (docs/schema.md, "What writing costs").  The
- * gathered rows are written before every checkpoint and commit, so a
- * checkpoint holds every row recorded before it.  recorder_update copies
- * six numbers (every RECORDER_ROWS-th call binds and steps); recorder_eval
- * binds and steps one row.  Neither allocates.
+ * The rows recorded during a run (updates, evals, aoi, consensus,
+ * timeline) are not written by the simulating thread: recorder_update and
+ * its kin copy the row into a queue (rowq.h) and return, and a writer
+ * thread, started by recorder_run_begin and ended by recorder_run_end,
+ * inserts them in the order they were recorded, and checkpoints.  So
+ * SQLite's cost of a row, ~4,600 instructions, runs beside the simulation
+ * on another processor; the simulation waits only when the writer is
+ * RECORDER_BLOCKS blocks behind.  While the writer runs it alone uses the
+ * connection; the other calls (workers, aoi_summary and coupling rows, the
+ * end of the run) first drain the queue, after which the calling thread
+ * has the connection to itself.  Nothing allocates after recorder_open.
+ *
+ * Update rows, the millions, are gathered RECORDER_ROWS at a time by the
+ * writer and inserted by one prepared statement: one step per
+ * RECORDER_ROWS rows instead of one per row takes insertion from ~0.6 to
+ * ~1.6 M rows/s (docs/schema.md, "What writing costs").  The gathered rows
+ * are written before every checkpoint and commit, so a checkpoint holds
+ * every row recorded before it.
  *
  * The first SQLite failure is kept as "cannot write 'x.db': <reason>"; from
- * then on every call returns its status and writes nothing.
+ * then on every call returns its status and writes nothing (a failure in
+ * the writer is seen by the next call that hands over a block, or drains).
  * recorder_close commits the rows written so far (a run without
  * recorder_run_end keeps status 'running') and closes.
  */
@@ -29,11 +40,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rowq.h"
 #include "schema.h"
 
 /* Update rows written by one INSERT statement (7 parameters each). */
 #define RECORDER_ROWS 64
 #define RECORDER_UPDATE_COLS 7
+/* The queue to the writer thread: blocks of rows (a multiple of
+ * RECORDER_ROWS), and how many may wait. */
+#define RECORDER_BLOCK_ROWS (64 * RECORDER_ROWS)
+#define RECORDER_BLOCKS 4
 
 /* The statements of a recorder, prepared once at open. */
 enum recorder_stmt {
@@ -96,26 +112,24 @@ static const char *const recorder_sql[STMT_COUNT] = {
 		"INSERT INTO consensus (run_id, k, t, distance) VALUES (?1, ?2, ?3, ?4)",
 };
 
-/* An updates row waiting to be written. */
-struct recorder_update_row {
-	int64_t k;              /* tick */
-	double t;               /* virtual time */
-	int64_t worker;         /* worker */
-	int64_t staleness;      /* staleness in ticks */
-	double step_size;       /* step size */
-	double grad_norm2;      /* gradient norm^2 */
-};
-
+/* Fields marked (owner) belong to the thread that has the connection:
+ * the writer while it runs, else the caller's. */
 struct recorder {
 	sqlite3 *db;                        /* the connection */
 	sqlite3_stmt *stmt[STMT_COUNT];     /* prepared once, see recorder_sql */
 	char *path;                         /* the file, as given (for messages) */
 	int64_t run_id;                     /* the open run, 0 if none */
-	long pending;                       /* rows since the last checkpoint */
-	int nrows;                          /* rows gathered in row[] */
-	struct recorder_update_row row[RECORDER_ROWS]; /* not yet written */
-	asg_status status;                  /* ASG_OK until the first failure */
-	char error[DIAG_TEXT_MAX];          /* its message, "" if none */
+	long pending;                       /* rows since the last checkpoint
+	                                       (owner) */
+	int nrows;                          /* update rows gathered in row[]
+	                                       (owner) */
+	struct rowq_row row[RECORDER_ROWS]; /* not yet written (owner) */
+	asg_status status;                  /* ASG_OK until the first failure
+	                                       (owner) */
+	char error[DIAG_TEXT_MAX];          /* its message, "" if none (owner) */
+	struct rowq q;                      /* rows on their way to the writer */
+	bool queue_failed;                  /* the writer failed: status and
+	                                       error are the caller's again */
 };
 
 /* Keep the first failure of a SQLite call that returned rc. */
@@ -127,6 +141,18 @@ static asg_status recorder_fail(struct recorder *r, int rc)
 	r->status = schema_status(rc);
 	snprintf(r->error, sizeof r->error, "cannot write '%s': %s", r->path,
 		 schema_reason(r->db, buf, sizeof buf));
+	return r->status;
+}
+
+/* Keep a failure that is not SQLite's. */
+static asg_status recorder_fail_with(struct recorder *r, asg_status status,
+				     const char *reason)
+{
+	if (r->status != ASG_OK)
+		return r->status;
+	r->status = status;
+	snprintf(r->error, sizeof r->error, "cannot write '%s': %s", r->path,
+		 reason);
 	return r->status;
 }
 
@@ -158,18 +184,18 @@ static void recorder_bind_text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
-/* Bind row u as the j-th row of statement st. */
+/* Bind update row `row` as the j-th row of statement st. */
 static void recorder_bind_update(struct recorder *r, sqlite3_stmt *st, int j,
-				 const struct recorder_update_row *u)
+				 const struct rowq_row *row)
 {
 	int p = j * RECORDER_UPDATE_COLS;
 	sqlite3_bind_int64(st, p + 1, r->run_id);
-	sqlite3_bind_int64(st, p + 2, u->k);
-	recorder_bind_real(st, p + 3, u->t);
-	sqlite3_bind_int64(st, p + 4, u->worker);
-	sqlite3_bind_int64(st, p + 5, u->staleness);
-	recorder_bind_real(st, p + 6, u->step_size);
-	recorder_bind_real(st, p + 7, u->grad_norm2);
+	sqlite3_bind_int64(st, p + 2, row->update.k);
+	recorder_bind_real(st, p + 3, row->update.t);
+	sqlite3_bind_int64(st, p + 4, row->update.worker);
+	sqlite3_bind_int64(st, p + 5, row->update.staleness);
+	recorder_bind_real(st, p + 6, row->update.step_size);
+	recorder_bind_real(st, p + 7, row->update.grad_norm2);
 }
 
 /* Write the gathered update rows: all at once when there are
@@ -207,6 +233,82 @@ static asg_status recorder_count_row(struct recorder *r)
 	if (++r->pending < RECORDER_BATCH)
 		return ASG_OK;
 	return recorder_checkpoint(r);
+}
+
+/* Step a row statement inside the run and count it toward the checkpoint. */
+static asg_status recorder_step_row(struct recorder *r, enum recorder_stmt which)
+{
+	asg_status s = recorder_step(r, which);
+	return s != ASG_OK ? s : recorder_count_row(r);
+}
+
+/* ---- the writer thread ------------------------------------------------ */
+
+/* An update row: gathered, written RECORDER_ROWS at a time. */
+static void recorder_write_update(struct recorder *r, const struct rowq_row *row)
+{
+	r->row[r->nrows++] = *row;
+	if (r->nrows == RECORDER_ROWS && recorder_flush(r) != ASG_OK)
+		return;
+	recorder_count_row(r);
+}
+
+/* Any other row: bound to its table's statement and stepped. */
+static void recorder_write_other(struct recorder *r, const struct rowq_row *row)
+{
+	static const enum recorder_stmt stmt_of[] = {
+		[ROWQ_EVAL] = STMT_EVAL,
+		[ROWQ_AOI] = STMT_AOI,
+		[ROWQ_CONSENSUS] = STMT_CONSENSUS,
+		[ROWQ_TIMELINE] = STMT_TIMELINE,
+	};
+	enum recorder_stmt which = stmt_of[row->table];
+	sqlite3_stmt *st = r->stmt[which];
+	sqlite3_bind_int64(st, 1, r->run_id);
+	switch (row->table) {
+	case ROWQ_EVAL:
+		sqlite3_bind_int64(st, 2, row->eval.k);
+		recorder_bind_real(st, 3, row->eval.t);
+		recorder_bind_real(st, 4, row->eval.full_grad_norm2);
+		recorder_bind_real(st, 5, row->eval.train_loss);
+		recorder_bind_real(st, 6, row->eval.test_loss);
+		recorder_bind_real(st, 7, row->eval.test_accuracy);
+		break;
+	case ROWQ_AOI:
+		sqlite3_bind_int64(st, 2, row->aoi.k);
+		sqlite3_bind_int64(st, 3, row->aoi.i);
+		sqlite3_bind_int64(st, 4, row->aoi.j);
+		sqlite3_bind_int64(st, 5, row->aoi.age);
+		break;
+	case ROWQ_CONSENSUS:
+		sqlite3_bind_int64(st, 2, row->consensus.k);
+		recorder_bind_real(st, 3, row->consensus.t);
+		recorder_bind_real(st, 4, row->consensus.distance);
+		break;
+	case ROWQ_TIMELINE:
+		sqlite3_bind_int64(st, 2, row->timeline.worker);
+		recorder_bind_text(st, 3, row->timeline.kind);
+		recorder_bind_real(st, 4, row->timeline.start);
+		recorder_bind_real(st, 5, row->timeline.end);
+		break;
+	case ROWQ_UPDATE:
+		assert(!"updates are gathered");
+		break;
+	}
+	recorder_step_row(r, which);
+}
+
+/* The writer's work (rowq_write_fn): the rows in order, until a failure. */
+static bool recorder_write_rows(void *ctx, const struct rowq_row *rows, size_t n)
+{
+	struct recorder *r = ctx;
+	for (size_t i = 0; i < n && r->status == ASG_OK; i++) {
+		if (rows[i].table == ROWQ_UPDATE)
+			recorder_write_update(r, &rows[i]);
+		else
+			recorder_write_other(r, &rows[i]);
+	}
+	return r->status == ASG_OK;
 }
 
 /* The INSERT of RECORDER_ROWS update rows, in buf. */
@@ -258,6 +360,10 @@ struct recorder *recorder_open(const char *path, struct diag *d)
 		goto out_free;
 	if (recorder_prepare(r, d) != ASG_OK)
 		goto out_free;
+	if (rowq_init(&r->q, RECORDER_BLOCK_ROWS, RECORDER_BLOCKS) != ASG_OK) {
+		diag_set(d, ASG_ENOMEM, "cannot open '%s': out of memory", path);
+		goto out_free;
+	}
 	return r;
 out_free:
 	recorder_close(r);
@@ -268,6 +374,8 @@ void recorder_close(struct recorder *r)
 {
 	if (!r)
 		return;
+	rowq_stop(&r->q);
+	rowq_release(&r->q);
 	if (r->status == ASG_OK)
 		recorder_flush(r);
 	if (r->db && !sqlite3_get_autocommit(r->db) &&
@@ -304,21 +412,60 @@ asg_status recorder_run_begin(struct recorder *r, const struct run_row *row,
 	r->run_id = sqlite3_last_insert_rowid(r->db);
 	r->pending = 0;
 	*run_id = r->run_id;
-	return recorder_step(r, STMT_BEGIN);
+	if ((s = recorder_step(r, STMT_BEGIN)) != ASG_OK)
+		return s;
+	r->queue_failed = false;
+	if (rowq_start(&r->q, recorder_write_rows, r) != ASG_OK)
+		return recorder_fail_with(r, ASG_EINTERNAL, "cannot start a thread");
+	return ASG_OK;
+}
+
+/* Wait until the writer has written every row queued: the connection
+ * is then the caller's.  Returns the first failure, if any. */
+static asg_status recorder_drain(struct recorder *r)
+{
+	if (!rowq_drain(&r->q))
+		r->queue_failed = true;
+	return r->status;
+}
+
+/* The slot of the next row of the open run, for `table`; NULL (and
+ * nothing to do) after a failure. */
+static struct rowq_row *recorder_queue_slot(struct recorder *r,
+					    enum rowq_table table)
+{
+	if (r->queue_failed)
+		return NULL;
+	if (!r->q.running) {   /* no writer: a run that failed, its status
+	                          the caller's */
+		assert(r->status != ASG_OK && "a row outside a run");
+		return NULL;
+	}
+	struct rowq_row *row = rowq_slot(&r->q);
+	row->table = table;
+	return row;
+}
+
+/* The row in the slot is complete. */
+static asg_status recorder_queue_push(struct recorder *r)
+{
+	return rowq_push(&r->q) ? ASG_OK : recorder_drain(r);
 }
 
 asg_status recorder_update(struct recorder *r, uint64_t k, double t,
 			   long worker, uint64_t staleness, double step_size,
 			   double grad_norm2)
 {
-	if (r->status != ASG_OK)
+	struct rowq_row *row = recorder_queue_slot(r, ROWQ_UPDATE);
+	if (!row)
 		return r->status;
-	assert(r->run_id != 0 && "recorder_update outside a run");
-	r->row[r->nrows++] = (struct recorder_update_row){
-		(int64_t)k, t, worker, (int64_t)staleness, step_size, grad_norm2,
-	};
-	asg_status s = r->nrows == RECORDER_ROWS ? recorder_flush(r) : ASG_OK;
-	return s != ASG_OK ? s : recorder_count_row(r);
+	row->update.k = (int64_t)k;
+	row->update.t = t;
+	row->update.worker = worker;
+	row->update.staleness = (int64_t)staleness;
+	row->update.step_size = step_size;
+	row->update.grad_norm2 = grad_norm2;
+	return recorder_queue_push(r);
 }
 
 /* The statement of a row of the open run, its run_id bound; NULL (and
@@ -326,7 +473,7 @@ asg_status recorder_update(struct recorder *r, uint64_t k, double t,
 static sqlite3_stmt *recorder_row_stmt(struct recorder *r,
 				       enum recorder_stmt which)
 {
-	if (r->status != ASG_OK)
+	if (r->queue_failed || recorder_drain(r) != ASG_OK)
 		return NULL;
 	assert(r->run_id != 0 && "a row outside a run");
 	sqlite3_stmt *st = r->stmt[which];
@@ -338,17 +485,16 @@ asg_status recorder_eval(struct recorder *r, uint64_t k, double t,
 			 double full_grad_norm2, double train_loss,
 			 double test_loss, double test_accuracy)
 {
-	sqlite3_stmt *st = recorder_row_stmt(r, STMT_EVAL);
-	if (!st)
+	struct rowq_row *row = recorder_queue_slot(r, ROWQ_EVAL);
+	if (!row)
 		return r->status;
-	sqlite3_bind_int64(st, 2, (int64_t)k);
-	recorder_bind_real(st, 3, t);
-	recorder_bind_real(st, 4, full_grad_norm2);
-	recorder_bind_real(st, 5, train_loss);
-	recorder_bind_real(st, 6, test_loss);
-	recorder_bind_real(st, 7, test_accuracy);
-	asg_status s = recorder_step(r, STMT_EVAL);
-	return s != ASG_OK ? s : recorder_count_row(r);
+	row->eval.k = (int64_t)k;
+	row->eval.t = t;
+	row->eval.full_grad_norm2 = full_grad_norm2;
+	row->eval.train_loss = train_loss;
+	row->eval.test_loss = test_loss;
+	row->eval.test_accuracy = test_accuracy;
+	return recorder_queue_push(r);
 }
 
 asg_status recorder_worker(struct recorder *r, const struct worker_row *w)
@@ -378,24 +524,17 @@ asg_status recorder_worker(struct recorder *r, const struct worker_row *w)
 	return recorder_step(r, STMT_WORKER);
 }
 
-/* Step a row statement inside the run and count it toward the checkpoint. */
-static asg_status recorder_step_row(struct recorder *r, enum recorder_stmt which)
-{
-	asg_status s = recorder_step(r, which);
-	return s != ASG_OK ? s : recorder_count_row(r);
-}
-
 asg_status recorder_aoi(struct recorder *r, uint64_t k, long i, long j,
 			uint64_t age)
 {
-	sqlite3_stmt *st = recorder_row_stmt(r, STMT_AOI);
-	if (!st)
+	struct rowq_row *row = recorder_queue_slot(r, ROWQ_AOI);
+	if (!row)
 		return r->status;
-	sqlite3_bind_int64(st, 2, (int64_t)k);
-	sqlite3_bind_int64(st, 3, i);
-	sqlite3_bind_int64(st, 4, j);
-	sqlite3_bind_int64(st, 5, (int64_t)age);
-	return recorder_step_row(r, STMT_AOI);
+	row->aoi.k = (int64_t)k;
+	row->aoi.i = i;
+	row->aoi.j = j;
+	row->aoi.age = (int64_t)age;
+	return recorder_queue_push(r);
 }
 
 asg_status recorder_aoi_summary(struct recorder *r,
@@ -431,34 +570,36 @@ asg_status recorder_coupling(struct recorder *r, long i, long j, double l,
 asg_status recorder_consensus(struct recorder *r, uint64_t k, double t,
 			      double distance)
 {
-	sqlite3_stmt *st = recorder_row_stmt(r, STMT_CONSENSUS);
-	if (!st)
+	struct rowq_row *row = recorder_queue_slot(r, ROWQ_CONSENSUS);
+	if (!row)
 		return r->status;
-	sqlite3_bind_int64(st, 2, (int64_t)k);
-	recorder_bind_real(st, 3, t);
-	recorder_bind_real(st, 4, distance);
-	return recorder_step_row(r, STMT_CONSENSUS);
+	row->consensus.k = (int64_t)k;
+	row->consensus.t = t;
+	row->consensus.distance = distance;
+	return recorder_queue_push(r);
 }
 
 asg_status recorder_timeline(struct recorder *r, long worker, const char *kind,
 			     double start, double end)
 {
-	sqlite3_stmt *st = recorder_row_stmt(r, STMT_TIMELINE);
-	if (!st)
+	struct rowq_row *row = recorder_queue_slot(r, ROWQ_TIMELINE);
+	if (!row)
 		return r->status;
-	sqlite3_bind_int64(st, 2, worker);
-	recorder_bind_text(st, 3, kind);
-	recorder_bind_real(st, 4, start);
-	recorder_bind_real(st, 5, end);
-	return recorder_step_row(r, STMT_TIMELINE);
+	row->timeline.worker = worker;
+	row->timeline.kind = kind;
+	row->timeline.start = start;
+	row->timeline.end = end;
+	return recorder_queue_push(r);
 }
 
 asg_status recorder_run_end(struct recorder *r, const struct run_result *res)
 {
-	if (r->status != ASG_OK)
+	if (r->queue_failed)
 		return r->status;
 	assert(r->run_id != 0 && "recorder_run_end outside a run");
-	if (recorder_flush(r) != ASG_OK)
+	if (!rowq_stop(&r->q))
+		r->queue_failed = true;
+	if (r->status != ASG_OK || recorder_flush(r) != ASG_OK)
 		return r->status;
 	sqlite3_stmt *st = r->stmt[STMT_RUN_END];
 	sqlite3_bind_int64(st, 1, r->run_id);

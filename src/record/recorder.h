@@ -12,13 +12,18 @@
  *       recorder_eval ... -> recorder_worker ... -> recorder_run_end)* ->
  *       recorder_close.
  *
- * recorder_run_begin commits the run's row with status 'running' at once.
- * Rows of a run are written through one prepared statement per table inside
- * a transaction committed every RECORDER_BATCH rows (a checkpoint), so a
- * killed run leaves a readable database whose interrupted run still says
- * 'running'.  recorder_run_end writes the summary and commits.
- * recorder_update and recorder_eval are cheap (bind + step); the first
- * failure is kept and returned by them and by every later call.
+ * recorder_run_begin commits the run's row with status 'running' at once
+ * and starts the run's writer thread.  Rows of a run are written by that
+ * thread, in the order they were recorded, through one prepared statement
+ * per table inside a transaction committed every RECORDER_BATCH rows (a
+ * checkpoint), so a killed run leaves a readable database whose
+ * interrupted run still says 'running' and holds its rows up to the
+ * writer's last checkpoint.  recorder_run_end waits for the writer, writes
+ * the summary and commits.  recorder_update, recorder_eval, recorder_aoi,
+ * recorder_consensus and recorder_timeline copy their row into a queue
+ * (cheap: no SQLite call); the first failure is kept and returned by them
+ * (from the next block handed to the writer on) and by every later call.
+ * A recorder is used by one thread (besides its own writer).
  * NAN arguments are stored as NULL.
  */
 #ifndef ASG_RECORDER_H
@@ -128,7 +133,8 @@ asg_status recorder_coupling(struct recorder *r, long i, long j, double l,
 			     bool exact);
 
 /* An interval of worker activity (kind: compute, uplink, downlink; slow
- * and down for straggler episodes and crashes). */
+ * and down for straggler episodes and crashes; a string that lives as long
+ * as the recorder, such as a literal: it is written later). */
 asg_status recorder_timeline(struct recorder *r, long worker, const char *kind,
 			     double start, double end);
 
