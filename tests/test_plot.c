@@ -666,6 +666,50 @@ static void test_runs_filter(void **state)
 	}
 }
 
+/* A zip sweep whose keys change together (batch 32 with one compute time,
+ * 64 with another): the key names only the keys that tell the series
+ * apart, protocol.batch and protocol.kind, and the labels their values. */
+static void test_labels_keep_keys_that_tell_apart(void **state)
+{
+	(void)state;
+	char path[4300];
+	snprintf(path, sizeof path, "%s/test_plot-%ld-zip.db", BUILD_DIR,
+		 (long)getpid());
+	make_db(path, false);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	exec_sql(db, "UPDATE runs SET point = json_object('protocol.batch',"
+		 " CASE WHEN run_id % 2 THEN 32 ELSE 64 END, 'workers[0].compute',"
+		 " CASE WHEN run_id % 2 THEN 'lognormal(mu=-2.3, sigma=0.1)'"
+		 " ELSE 'lognormal(mu=-1.6, sigma=0.1)' END, 'protocol.kind',"
+		 " protocol), point_index = (run_id % 2) * 2 + (protocol = 'sync')");
+	sqlite3_close(db);
+	struct run r;
+	struct dat t;
+	run_ok(&r, path, 1u << PLOT_KAPPA, PLOT_PNG, PLOT_X_TIME, NULL);
+	dat_load(&t, r.dir, "kappa");
+	assert_int_equal(t.nblocks, 4);
+	const char *const want[] = { "32, async (runs 1 3)", "64, async (runs 2)",
+				     "64, sync (runs 4 6)", "32, sync (runs 5)" };
+	for (int b = 0; b < 4; b++) {
+		bool found = false;
+		for (int c = 0; c < 4; c++)
+			found |= strstr(t.head[c], want[b]) != NULL;
+		if (!found)
+			fail_msg("no block '%s' (first: %s)", want[b], t.head[0]);
+	}
+	char gp[4400], text[8192];
+	snprintf(gp, sizeof gp, "%s/kappa.gp", r.dir);
+	FILE *f = fopen(gp, "r");
+	assert_non_null(f);
+	size_t n = fread(text, 1, sizeof text - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	assert_non_null(strstr(text, "protocol.batch, protocol.kind"));
+	assert_null(strstr(text, "lognormal"));
+	remove(path);
+}
+
 static void test_gnuplot_failure(void **state)
 {
 	char fake[4300];
@@ -709,6 +753,7 @@ int main(void)
 		cmocka_unit_test(test_default_skips_kinds_without_data),
 		cmocka_unit_test(test_kind_asked_without_data_is_bad_input),
 		cmocka_unit_test(test_runs_filter),
+		cmocka_unit_test(test_labels_keep_keys_that_tell_apart),
 		cmocka_unit_test(test_gnuplot_failure),
 	};
 	return cmocka_run_group_tests(tests, setup_dbs, teardown_dbs);

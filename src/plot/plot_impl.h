@@ -80,6 +80,10 @@ asg_status plot_select(struct plot_ctx *c, struct diag *d);
 /* Free the series. */
 void plot_select_release(struct plot_ctx *c);
 
+/* Labels and key title of only the sweep keys that tell the series apart
+ * (label.c); ASG_ENOMEM or a read error in *d. */
+asg_status plot_labels_shorten(struct plot_ctx *c, struct diag *d);
+
 /* --- database helpers (plot.c) --- */
 
 /* Prepare sql; on failure a message "cannot read 'DB': reason". */

@@ -387,7 +387,8 @@ asg_status plot_select(struct plot_ctx *c, struct diag *d)
 		goto out_finalize;
 	}
 	if ((s = plot_select_store(c, st, d)) != ASG_OK ||
-	    (s = plot_select_key_title(c, d)) != ASG_OK)
+	    (s = plot_select_key_title(c, d)) != ASG_OK ||
+	    (s = plot_labels_shorten(c, d)) != ASG_OK)
 		goto out_finalize;
 	if (c->nseries == 0 && filter)
 		s = diag_set(d, ASG_EINPUT, "no run of '%s' matches --runs '%s'%s",

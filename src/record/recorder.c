@@ -594,12 +594,12 @@ asg_status recorder_timeline(struct recorder *r, long worker, const char *kind,
 
 asg_status recorder_run_end(struct recorder *r, const struct run_result *res)
 {
-	if (r->queue_failed)
+	if (!rowq_stop(&r->q))   /* the writer's rows first */
+		r->queue_failed = true;
+	if (r->status != ASG_OK)
 		return r->status;
 	assert(r->run_id != 0 && "recorder_run_end outside a run");
-	if (!rowq_stop(&r->q))
-		r->queue_failed = true;
-	if (r->status != ASG_OK || recorder_flush(r) != ASG_OK)
+	if (recorder_flush(r) != ASG_OK)
 		return r->status;
 	sqlite3_stmt *st = r->stmt[STMT_RUN_END];
 	sqlite3_bind_int64(st, 1, r->run_id);
