@@ -4,7 +4,7 @@
 # (interleaved, so that drift of a shared machine hits all sides alike) and
 # prints medians and the ratios the targets are stated in.
 #
-#   sh bench/run.sh            the full suite (15-25 minutes on 2 cores)
+#   sh bench/run.sh            the full suite (about 7 minutes on 2 quiet cores)
 #   sh bench/run.sh --quick    10x fewer updates, no peers at scale (a check)
 #   BUILD=dir REPS=n sh bench/run.sh    (default build-bench/, 3 repetitions)
 #
