@@ -25,29 +25,12 @@
 #include "src/common/suggest.h"
 #include "src/engine/dist.h"
 #include "src/engine/rng.h"
+#include "assert_near.h"
+#include "dist_ok.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /* cmocka 1.1's assert_float_equal works in float: compare doubles here. */
-#define assert_near(a, b, tol)                                              \
-	do {                                                                \
-		double a_ = (a), b_ = (b), t_ = (tol);                      \
-		if (!(fabs(a_ - b_) <= t_))                                 \
-			fail_msg("%s = %.17g, want %.17g within %g", #a, a_, \
-				 b_, t_);                                   \
-	} while (0)
-
-static struct dist parse_ok(const char *text)
-{
-	struct dist d;
-	struct diag diag;
-
-	diag_init(&diag);
-	if (dist_parse(text, NULL, &d, &diag) != ASG_OK)
-		fail_msg("'%s': %s", text, diag.text);
-	return d;
-}
-
 /* ---- sampling --------------------------------------------------------- */
 
 static const char *const sample_cases[] = {
@@ -73,7 +56,7 @@ static const char *const sample_cases[] = {
 static void sample_mean_matches_dist_mean(void **state)
 {
 	for (size_t c = 0; c < NELEM(sample_cases); c++) {
-		struct dist d = parse_ok(sample_cases[c]);
+		struct dist d = dist_ok(sample_cases[c]);
 		gsl_rng *r = rng_stream_alloc(1, rng_entity(RNG_WORKER, c));
 		double sum = 0;
 
@@ -162,7 +145,7 @@ static void histogram_matches_pdf(void **state)
 	double critical = gsl_cdf_chisq_Qinv(0.001, 20); /* 45.31 */
 
 	for (size_t c = 0; c < NELEM(sample_cases); c++) {
-		struct dist d = parse_ok(sample_cases[c]);
+		struct dist d = dist_ok(sample_cases[c]);
 		double chi2 = histogram_chi_square(&d, sample_cases[c], c);
 		if (!(chi2 < critical))
 			fail_msg("%s: chi-square %.2f >= %.2f", sample_cases[c],
@@ -186,7 +169,7 @@ static void draws_are_nonnegative(void **state)
 	for (size_t c = 0; c < NELEM(sample_cases) + NELEM(extra); c++) {
 		const char *text = c < NELEM(sample_cases) ?
 			sample_cases[c] : extra[c - NELEM(sample_cases)];
-		struct dist d = parse_ok(text);
+		struct dist d = dist_ok(text);
 		gsl_rng *r = rng_stream_alloc(3, rng_entity(RNG_WORKER, c));
 
 		assert_non_null(r);
@@ -201,7 +184,7 @@ static void draws_are_nonnegative(void **state)
 
 static void constant_is_constant(void **state)
 {
-	struct dist d = parse_ok("constant(value=0.25)");
+	struct dist d = dist_ok("constant(value=0.25)");
 	gsl_rng *r = rng_stream_alloc(4, rng_entity(RNG_WORKER, 0));
 
 	assert_non_null(r);
@@ -274,7 +257,7 @@ static void means_in_closed_form(void **state)
 	};
 
 	for (size_t i = 0; i < NELEM(cases); i++) {
-		struct dist d = parse_ok(cases[i].text);
+		struct dist d = dist_ok(cases[i].text);
 		double m = dist_mean(&d);
 		if (isinf(cases[i].mean))
 			assert_true(isinf(m) && m > 0);
@@ -329,7 +312,7 @@ static void pdf_matches_header_formula(void **state)
 	const double at[] = { 0.5, 1, 1.5, 2 };
 
 	for (size_t c = 0; c < NELEM(sample_cases); c++) {
-		struct dist d = parse_ok(sample_cases[c]);
+		struct dist d = dist_ok(sample_cases[c]);
 		if (d.kind == DIST_NORMAL && d.p[0] / d.p[1] < -30)
 			continue;
 		for (size_t i = 0; i < NELEM(at); i++) {
@@ -353,7 +336,7 @@ static void pdf_is_zero_below_support(void **state)
 	};
 
 	for (size_t i = 0; i < NELEM(texts); i++) {
-		struct dist d = parse_ok(texts[i]);
+		struct dist d = dist_ok(texts[i]);
 		assert_true(dist_pdf(&d, -0.5) == 0);
 	}
 }
@@ -386,7 +369,7 @@ static void parse_good_texts(void **state)
 	};
 
 	for (size_t i = 0; i < NELEM(cases); i++) {
-		struct dist d = parse_ok(cases[i].text);
+		struct dist d = dist_ok(cases[i].text);
 		assert_int_equal(d.kind, cases[i].kind);
 		for (int k = 0; k < DIST_MAX_PARAMS; k++)
 			if (d.p[k] != cases[i].p[k])
@@ -544,7 +527,7 @@ static void parse_refuses_unbounded_reach(void **state)
 			fail_msg("'%s': %s", refused[i], diag.text);
 	}
 	for (size_t i = 0; i < NELEM(accepted); i++)
-		parse_ok(accepted[i]);
+		dist_ok(accepted[i]);
 }
 
 static void parse_error_leaves_output_unchanged(void **state)
@@ -645,7 +628,7 @@ static void format_round_trips(void **state)
 	for (size_t i = 0; i < NELEM(cases); i++) {
 		assert_true(dist_format(&cases[i], buf, sizeof buf) <
 			    (int)sizeof buf);
-		struct dist d = parse_ok(buf);
+		struct dist d = dist_ok(buf);
 		assert_int_equal(d.kind, cases[i].kind);
 		if (memcmp(d.p, cases[i].p, sizeof d.p))
 			fail_msg("'%s' parsed back differently", buf);

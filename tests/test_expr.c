@@ -11,6 +11,7 @@
 
 #include "src/engine/dist.h"
 #include "src/engine/expr.h"
+#include "dist_ok.h"
 #include "src/engine/rng.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -95,17 +96,6 @@ static void failed_parse_leaves_code(void **state)
 
 /* ---- distributions with expressions ------------------------------------ */
 
-static struct dist parse_ok(const char *text)
-{
-	struct dist d;
-	struct diag diag;
-
-	diag_init(&diag);
-	if (dist_parse(text, NULL, &d, &diag) != ASG_OK)
-		fail_msg("'%s': %s", text, diag.text);
-	return d;
-}
-
 static struct dist at_ok(const struct dist *fam, long i)
 {
 	struct dist d;
@@ -120,11 +110,11 @@ static struct dist at_ok(const struct dist *fam, long i)
 /* Folded constants, indexed values evaluated per worker, shift. */
 static void indexed_distributions(void **state)
 {
-	struct dist c = parse_ok("normal(mean=2^3 - 1, sd=sqrt(4))");
+	struct dist c = dist_ok("normal(mean=2^3 - 1, sd=sqrt(4))");
 	assert_false(dist_indexed(&c));
 	assert_true(c.p[0] == 7 && c.p[1] == 2 && c.shift == 0);
 
-	struct dist fam = parse_ok("halfnormal(sd=sqrt(i + 1), shift=1 + sqrt(i))");
+	struct dist fam = dist_ok("halfnormal(sd=sqrt(i + 1), shift=1 + sqrt(i))");
 	assert_true(dist_indexed(&fam));
 	for (long i = 0; i < 50; i++) {
 		struct dist w = at_ok(&fam, i);
@@ -153,9 +143,9 @@ static void indexed_format_round_trips(void **state)
 	char buf[1024], again[1024];
 
 	for (size_t t = 0; t < NELEM(texts); t++) {
-		struct dist a = parse_ok(texts[t]);
+		struct dist a = dist_ok(texts[t]);
 		dist_format(&a, buf, sizeof buf);
-		struct dist b = parse_ok(buf);
+		struct dist b = dist_ok(buf);
 		dist_format(&b, again, sizeof again);
 		assert_string_equal(buf, again);
 		for (long i = 0; i < 30; i++) {
@@ -236,7 +226,7 @@ static void indexed_range_errors_are_located(void **state)
 	const struct dist_origin where = { "s.yaml", 3, 10 };
 
 	for (size_t c = 0; c < NELEM(cases); c++) {
-		struct dist fam = parse_ok(cases[c].text), d;
+		struct dist fam = dist_ok(cases[c].text), d;
 		struct diag diag;
 		if (cases[c].i > 0)
 			at_ok(&fam, cases[c].i - 1);   /* fine one worker before */
@@ -310,7 +300,7 @@ static void workers_get_their_own_distribution(void **state)
 static void ringmaster_timing_model_mean(void **state)
 {
 	static const long workers[] = { 0, 5, 99 };
-	struct dist fam = parse_ok("halfnormal(sd=sqrt(i + 1), shift=1 + sqrt(i))");
+	struct dist fam = dist_ok("halfnormal(sd=sqrt(i + 1), shift=1 + sqrt(i))");
 
 	for (size_t w = 0; w < NELEM(workers); w++) {
 		long i = workers[w];

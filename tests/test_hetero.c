@@ -22,6 +22,7 @@
 
 #include "src/engine/mixture.h"
 #include "src/engine/rng.h"
+#include "dist_ok.h"
 
 static void write_file(const char *path, const char *text)
 {
@@ -29,14 +30,6 @@ static void write_file(const char *path, const char *text)
 	assert_non_null(f);
 	fputs(text, f);
 	fclose(f);
-}
-
-static void parse_ok(const char *text, struct dist *out)
-{
-	struct diag d;
-	diag_init(&d);
-	if (dist_parse(text, NULL, out, &d) != ASG_OK)
-		fail_msg("'%s': %s", text, d.text);
 }
 
 static void replay_in_order(void **state)
@@ -47,7 +40,7 @@ static void replay_in_order(void **state)
 	write_file(path, "fast, slow\n1, 10\n2.5, 20\n\n4, 30\n");
 	snprintf(text, sizeof text, "trace(file=%s, column=slow, mode=replay)", path);
 	struct dist d;
-	parse_ok(text, &d);
+	d = dist_ok(text);
 	const double want[] = { 10, 20, 30, 10, 20, 30, 10 };
 	for (size_t i = 0; i < sizeof want / sizeof *want; i++)
 		assert_true(dist_next(&d, NULL) == want[i]);
@@ -56,7 +49,7 @@ static void replay_in_order(void **state)
 	snprintf(text, sizeof text, "scaled(2, trace(file='%s', column=worker, "
 		 "mode=replay))", path);
 	struct dist family, at;
-	parse_ok(text, &family);
+	family = dist_ok(text);
 	assert_true(dist_indexed(&family));
 	struct diag diag;
 	diag_init(&diag);
@@ -83,7 +76,7 @@ static void bootstrap_mean(void **state)
 	fclose(f);
 	snprintf(text, sizeof text, "trace(file=%s)", path);
 	struct dist d;
-	parse_ok(text, &d);
+	d = dist_ok(text);
 	assert_true(fabs(dist_mean(&d) - sum / 1000) < 1e-12);
 	gsl_rng *rng = rng_stream_alloc(7, rng_entity(RNG_WORKER, 0));
 	double draws = 0;
@@ -137,12 +130,12 @@ static void shifted_and_scaled(void **state)
 	(void)state;
 	struct dist d;
 	char buf[256];
-	parse_ok("scaled(2, shifted(1, exponential(mean=3)))", &d);
+	d = dist_ok("scaled(2, shifted(1, exponential(mean=3)))");
 	assert_true(fabs(dist_mean(&d) - 8) < 1e-12);
 	dist_format(&d, buf, sizeof buf);
 	assert_string_equal(buf, "shifted(2, scaled(2, exponential(mean=3)))");
 	struct dist back;
-	parse_ok(buf, &back);
+	back = dist_ok(buf);
 	assert_true(dist_mean(&back) == dist_mean(&d));
 	/* the density of 2 X + 2 at x is p_X((x - 2) / 2) / 2 */
 	assert_true(fabs(dist_pdf(&d, 5) - exp(-0.5) / 6) < 1e-15);
@@ -163,8 +156,8 @@ static void mixture_draws_and_moments(void **state)
 	(void)state;
 	struct dist d, back;
 	char buf[512];
-	parse_ok("mixture(3, uniform(min=0, max=1), 1, shifted(2, "
-		 "uniform(min=0, max=1)))", &d);
+	d = dist_ok("mixture(3, uniform(min=0, max=1), 1, shifted(2, "
+		 "uniform(min=0, max=1)))");
 	assert_int_equal(d.kind, DIST_MIXTURE);
 	assert_true(fabs(dist_mean(&d) - 1.0) < 1e-15);
 	assert_true(fabs(dist_pdf(&d, 0.5) - 0.75) < 1e-15);
@@ -185,13 +178,13 @@ static void mixture_draws_and_moments(void **state)
 	dist_format(&d, buf, sizeof buf);
 	assert_string_equal(buf, "mixture(3, uniform(min=0, max=1), 1, "
 			    "shifted(2, uniform(min=0, max=1)))");
-	parse_ok(buf, &back);
+	back = dist_ok(buf);
 	char again[512];
 	dist_format(&back, again, sizeof again);
 	assert_string_equal(again, buf);
 	/* an affine map of a mixture, and a mixture in a mixture */
-	parse_ok("scaled(2, mixture(1, constant(value=1), 1, mixture(1, "
-		 "constant(value=2), 3, constant(value=6))))", &d);
+	d = dist_ok("scaled(2, mixture(1, constant(value=1), 1, mixture(1, "
+		 "constant(value=2), 3, constant(value=6))))");
 	assert_true(fabs(dist_mean(&d) - 2 * (0.5 + 0.5 * 5)) < 1e-15);
 	dist_format(&d, buf, sizeof buf);
 	assert_string_equal(buf, "scaled(2, mixture(1, constant(value=1), 1, "

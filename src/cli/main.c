@@ -35,7 +35,7 @@ static const char help[] =
 	"        tables and columns were only added since\n"
 	"  report DB\n"
 	"        one line per run with its key figures, then per sweep point the\n"
-	"        mean and 95%% confidence interval over replications\n"
+	"        mean and 95% confidence interval over replications\n"
 	"  bound DB [--run ID]... [--scenario NAME] [--holdout F] [--lag] [--json]\n"
 	"        per finished run the terms of Redder et al.'s rate (LHS, T1, T2, T3),\n"
 	"        the smallest C1..C3 >= 0 with LHS <= C1 T1 + C2 T2 + C3 T3 on the\n"
