@@ -48,6 +48,13 @@ asg_status eventq_push(struct eventq *q, double t, uint32_t kind, uint32_t who);
 /* Remove the next event into *out; false if the queue is empty. */
 bool eventq_pop(struct eventq *q, struct event *out);
 
+/* The next event, left in the queue; NULL if there is none.  Valid until
+ * the next push or pop. */
+static inline const struct event *eventq_peek(const struct eventq *q)
+{
+	return q->n ? &q->heap[0] : NULL;
+}
+
 /* True when no event is pending. */
 static inline bool eventq_empty(const struct eventq *q)
 {

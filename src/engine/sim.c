@@ -38,7 +38,10 @@ static asg_status sim_init_worker(struct sim *s, struct worker *w, long id,
 				      &w->compute_at, &unused);
 	assert(in_range == ASG_OK);   /* validated for every worker index */
 	(void)in_range;
-	w->compute = &w->compute_at;
+	const struct dist *shared = &sc->groups[group].compute;
+	bool own = dist_indexed(shared) || dist_replays(shared);
+	w->compute = own ? &w->compute_at : shared;
+	w->compute_replays = dist_replays(shared);
 	w->step = sc->groups[group].step > 0 ? sc->groups[group].step
 					     : sc->protocol.step;
 	rng_stream_init(&w->rng, seed, rng_entity(RNG_WORKER, (uint64_t)id));
@@ -238,11 +241,17 @@ void sim_send_params(struct sim *s, struct worker *w)
 	sim_schedule(s, arrive, SIM_PARAMS_AT_WORKER, w->id);
 }
 
+double sim_compute_draw(struct worker *w)
+{
+	gsl_rng gen = rng_stream_gen(&w->rng);
+	return w->compute_replays ? dist_next(&w->compute_at, &gen)
+				  : dist_sample(w->compute, &gen);
+}
+
 void sim_start_compute(struct sim *s, struct worker *w)
 {
 	w->started = s->now;
-	gsl_rng gen = rng_stream_gen(&w->rng);
-	double length = dist_next(&w->compute_at, &gen);
+	double length = sim_compute_draw(w);
 	if (s->has_avail) {
 		length *= sim_avail_factor(w);
 		sim_avail_job(w, true);
@@ -423,6 +432,19 @@ static bool sim_past_time_limit(const struct sim *s, double t)
 	return s->sc->stop.time > 0 && t > s->sc->stop.time;
 }
 
+/* Start loading the worker of the next event while this one is handled:
+ * with 10^5 workers, its first touch is a miss on memory otherwise.  A
+ * hint only (`who` of some events is no worker; nothing is read). */
+static void sim_prefetch_next(const struct sim *s)
+{
+	const struct event *next = eventq_peek(&s->q);
+	if (next && next->who < (uint64_t)s->nworkers) {
+		const char *w = (const char *)&s->workers[next->who];
+		__builtin_prefetch(w);
+		__builtin_prefetch(w + 64);
+	}
+}
+
 asg_status sim_run(struct sim *s, struct diag *d)
 {
 	asg_status st = s->proto->setup(s, d);
@@ -446,6 +468,7 @@ asg_status sim_run(struct sim *s, struct diag *d)
 		}
 		s->now = ev.t;
 		s->events++;
+		sim_prefetch_next(s);
 		if (s->has_avail && sim_avail_event(s, &ev))
 			continue;
 		s->proto->on_event(s, &ev);

@@ -72,7 +72,10 @@ enum sim_event {
  * event is a cache miss on its worker. */
 struct worker {
 	long id;                   /* index in 0 .. nworkers-1 */
-	const struct dist *compute;/* its compute-time distribution: compute_at */
+	const struct dist *compute;/* its compute-time distribution: its group's
+	                              (shared, in cache), or compute_at when it
+	                              depends on the worker or replays */
+	bool compute_replays;      /* compute draws replay a trace (compute_at) */
 	struct rng_stream rng;     /* compute times */
 	uint64_t version;          /* tick of the parameters it holds */
 	double started;            /* virtual time its current job started */
@@ -210,6 +213,10 @@ void sim_send_params(struct sim *s, struct worker *w);
 
 /* Start worker w's next job: SIM_COMPUTE_DONE fires after a compute time. */
 void sim_start_compute(struct sim *s, struct worker *w);
+
+/* One compute time of w's distribution, from its stream (a replay
+ * advances). */
+double sim_compute_draw(struct worker *w);
 
 /* Compute worker w's minibatch gradient on its parameters (real gradient;
  * nothing for model none), account its busy time. */

@@ -123,9 +123,8 @@ static void fed_start(struct sim *s, struct fed *f, struct fed_job *job,
 {
 	struct worker *w = &s->workers[job->client];
 	double length = 0;
-	gsl_rng gen = rng_stream_gen(&w->rng);
 	for (long u = 0; u < f->steps[job->client]; u++)
-		length += dist_next(&w->compute_at, &gen);
+		length += sim_compute_draw(w);
 	job->started = s->now;
 	job->computing = true;
 	sim_schedule(s, s->now + length, SIM_COMPUTE_DONE, (long)slot);
