@@ -3,7 +3,6 @@
  */
 #include "link.h"
 
-
 asg_status link_init(struct link *l, const struct dist *latency,
 		     double bandwidth, uint64_t seed, uint64_t entity)
 {
