@@ -26,7 +26,8 @@
  * number, then D parsed as a text of its own (its messages located by
  * the offset of D in the whole), folded into D's scale and offset.
  * `trace(...)` has parameters that are words, not numbers: read by
- * dist_parse_trace, which loads the file (trace.h).
+ * dist_parse_trace, which loads the file (trace.h).  `mixture(...)` is read
+ * by mixture_parse (mixture.c), each part by dist_parse_span.
  *
  * The truncated normal, N(mu, s^2) conditioned on x >= 0, is sampled as
  * mu + Y with Y drawn from the N(0, s^2) tail above -mu
