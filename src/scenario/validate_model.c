@@ -88,7 +88,7 @@ static asg_status validate_model_sizes(const struct yaml_node *map,
 	}
 	for (size_t i = 0; i < size; i++) {
 		const struct yaml_node *item = yaml_item_at(n, i);
-		char at[80];
+		char at[96];   /* full (< 64) + "[" + 20 digits + "]" */
 		snprintf(at, sizeof at, "%s[%zu]", full, i);
 		if ((s = value_long(item, at, &out[i], d)))
 			return s;
