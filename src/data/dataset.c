@@ -119,6 +119,7 @@ static asg_status dataset_source(const struct data_config *cfg,
 				 enum data_task task, gsl_rng *rng,
 				 struct dataset *all, struct diag *d)
 {
+	assert(cfg->kind == DATA_SYNTHETIC || cfg->path);   /* validated */
 	switch (cfg->kind) {
 	case DATA_SYNTHETIC:
 		if (task == TASK_MULTICLASS)
@@ -144,7 +145,7 @@ asg_status dataset_load(const struct data_config *cfg, enum data_task task,
 	if (!(cfg->test >= 0.0 && cfg->test < 1.0))
 		return diag_set(d, ASG_EINPUT, "data.test must be in [0, 1), not %g",
 				cfg->test);
-	if (cfg->test_path[0] && cfg->test > 0.0)
+	if (cfg->test_path && cfg->test > 0.0)
 		return diag_set(d, ASG_EINPUT,
 				"data.test must be 0 with data.test_path, not %g",
 				cfg->test);

@@ -357,7 +357,7 @@ asg_status idx_read(const struct data_config *cfg, enum data_task task,
 		all->height = train.dims[train.ndims - 2];
 		all->width = train.dims[train.ndims - 1];
 	}
-	if (!cfg->test_path[0])
+	if (!cfg->test_path)
 		return ASG_OK;
 	st = idx_pair(cfg->test_path, cfg->test_labels, 0, task, &train, &test,
 		      &held, d);

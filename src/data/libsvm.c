@@ -307,7 +307,7 @@ asg_status libsvm_read(const struct data_config *cfg, enum data_task task,
 	if (st != ASG_OK)
 		goto out_release;
 	r.before = train.labels.n;
-	if (cfg->test_path[0] &&
+	if (cfg->test_path &&
 	    (st = libsvm_file(&r, cfg->test_path, &test)) != ASG_OK)
 		goto out_release;
 	size_t dim = r.features ? r.features : r.largest;

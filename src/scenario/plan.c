@@ -224,7 +224,7 @@ static asg_status scenario_resolve(struct yaml_node *doc, struct scenario *sc,
 	const char *const paths[] = { sc->data.path, sc->data.labels,
 				      sc->data.test_path, sc->data.test_labels };
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-		if (paths[i][0] &&
+		if (paths[i] &&
 		    scenario_put(data, keys[i], paths[i], SIZE_MAX) != ASG_OK)
 			return ASG_ENOMEM;
 	/* the distributions reading traces, by their files' absolute paths */
@@ -250,6 +250,24 @@ static asg_status scenario_resolve(struct yaml_node *doc, struct scenario *sc,
 				  sizeof keys_elsewhere / sizeof keys_elsewhere[0]);
 }
 
+/* The data files' paths of `from`, copied into `to` (whose pointers are
+ * from's until then); on failure the ones not copied are NULL. */
+static asg_status scenario_copy_paths(struct data_config *to,
+				      const struct data_config *from)
+{
+	char **const dst[] = { &to->path, &to->labels, &to->test_path,
+			       &to->test_labels };
+	const char *const src[] = { from->path, from->labels, from->test_path,
+				    from->test_labels };
+	asg_status s = ASG_OK;
+	for (size_t i = 0; i < sizeof dst / sizeof dst[0]; i++) {
+		*dst[i] = src[i] ? strdup(src[i]) : NULL;
+		if (src[i] && !*dst[i])
+			s = ASG_ENOMEM;
+	}
+	return s;
+}
+
 /* Run (p, r): the point's scenario with its seed, its YAML and JSON. */
 static asg_status scenario_fill_run(struct run_spec *run,
 				    const struct scenario *sc, uint64_t seed,
@@ -259,11 +277,12 @@ static asg_status scenario_fill_run(struct run_spec *run,
 	char text[32];
 
 	run->sc = *sc;
+	asg_status paths = scenario_copy_paths(&run->sc.data, &sc->data);
 	run->sc.seed = seed;
 	run->sc.groups = malloc(sc->ngroups * sizeof *sc->groups);
 	run->sc.network.edges = NULL;
 	run->sc.protocol.blocks = NULL;
-	if (!run->sc.groups)
+	if (!run->sc.groups || paths != ASG_OK)
 		return ASG_ENOMEM;
 	if (sc->protocol.nblocks) {
 		size_t bytes = sc->protocol.nblocks * sizeof *sc->protocol.blocks;

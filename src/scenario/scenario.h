@@ -99,15 +99,18 @@ struct data_config {
 	                               regression), default 0 */
 	double test;                /* data.test in [0, 1): held-out fraction,
 	                               default 0; must be 0 with test_path */
-	char path[SCENARIO_PATH_MAX]; /* data.path (csv, idx images, libsvm),
+	/* The data files, absolute, owned (strings on the heap rather than
+	 * arrays: a plan of 10^5 runs holds 10^5 scenarios); NULL if not
+	 * given: */
+	char *path;                 /* data.path (csv, idx images, libsvm),
 	                               resolved against the scenario file's
 	                               directory; checked to exist */
-	char labels[SCENARIO_PATH_MAX]; /* data.labels (idx): the labels of
-	                               path, resolved the same way */
-	char test_path[SCENARIO_PATH_MAX]; /* data.test_path (idx, libsvm): a
-	                               given held-out part, "" if none */
-	char test_labels[SCENARIO_PATH_MAX]; /* data.test_labels (idx): the
-	                               labels of test_path, "" if none */
+	char *labels;               /* data.labels (idx): the labels of path,
+	                               resolved the same way */
+	char *test_path;            /* data.test_path (idx, libsvm): a given
+	                               held-out part */
+	char *test_labels;          /* data.test_labels (idx): the labels of
+	                               test_path */
 	long limit;                 /* data.limit > 0 (idx): read only the first
 	                               `limit` training samples; 0 = all */
 	long label_column;          /* data.label_column (csv), 0-based, default 0 */

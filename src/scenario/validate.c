@@ -573,6 +573,12 @@ asg_status validate_scenario(const struct yaml_node *root, const char *path,
 
 void validate_release(struct scenario *sc)
 {
+	char **const paths[] = { &sc->data.path, &sc->data.labels,
+				 &sc->data.test_path, &sc->data.test_labels };
+	for (size_t i = 0; i < NELEM(paths); i++) {
+		free(*paths[i]);
+		*paths[i] = NULL;
+	}
 	free(sc->protocol.blocks);
 	sc->protocol.blocks = NULL;
 	sc->protocol.nblocks = 0;

@@ -95,12 +95,12 @@ static asg_status validate_data_keys_fit(const struct yaml_node *n,
 }
 
 /* A data file's path (the value n of key `full`, "data.path"): opened to
- * check that it can be read, then made absolute into out (of
+ * check that it can be read, then made absolute into *out (owned, at most
  * SCENARIO_PATH_MAX bytes) so that the resolved scenario reads it from
  * anywhere. */
 static asg_status validate_data_path(const struct yaml_node *n,
 				     const char *full, const char *scenario_path,
-				     char *out, struct diag *d)
+				     char **out, struct diag *d)
 {
 	char text[SCENARIO_PATH_MAX];
 	char resolved[2 * SCENARIO_PATH_MAX];
@@ -128,12 +128,14 @@ static asg_status validate_data_path(const struct yaml_node *n,
 	if (!real)
 		return yaml_fail(d, n, "cannot open data file '%s': %s", text,
 				 strerror(errno));
-	if (strlen(real) >= SCENARIO_PATH_MAX)
+	if (strlen(real) >= SCENARIO_PATH_MAX) {
 		s = yaml_fail(d, n, "data file path too long: '%s'", real);
-	else
-		memcpy(out, real, strlen(real) + 1);
-	free(real);
-	return s;
+		free(real);
+		return s;
+	}
+	free(*out);
+	*out = real;
+	return ASG_OK;
 }
 
 /* The synthetic generator's constraints between values (synthetic.c). */
@@ -206,8 +208,8 @@ static asg_status validate_data_files(const struct yaml_node *n,
 {
 	static const char *const keys[] = { "path", "labels", "test_path",
 					    "test_labels" };
-	char *const out[] = { data->path, data->labels, data->test_path,
-			      data->test_labels };
+	char **const out[] = { &data->path, &data->labels, &data->test_path,
+			       &data->test_labels };
 	bool idx = data->kind == DATA_IDX;
 	asg_status s;
 

@@ -26,8 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else
 		fuzz_file(&fd_fixed, path_fixed, fuzz_labels, sizeof fuzz_labels);
 	struct data_config cfg = { .kind = DATA_IDX, .normalize = NORMALIZE_SCALE };
-	snprintf(cfg.path, sizeof cfg.path, "%s", labels ? path_fixed : path_fuzz);
-	snprintf(cfg.labels, sizeof cfg.labels, "%s", labels ? path_fuzz : path_fixed);
+	cfg.path = labels ? path_fixed : path_fuzz;
+	cfg.labels = labels ? path_fuzz : path_fixed;
 	fuzz_load(&cfg, TASK_MULTICLASS);
 	return 0;
 }

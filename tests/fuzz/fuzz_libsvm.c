@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_file(&fd, path, data + 1, size - 1);
 	struct data_config cfg = { .kind = DATA_LIBSVM, .normalize = NORMALIZE_NONE,
 				   .features = data[0] & 4 ? 8 : 0 };
-	snprintf(cfg.path, sizeof cfg.path, "%s", path);
+	cfg.path = path;
 	fuzz_load(&cfg, tasks[data[0] % 3]);
 	return 0;
 }
