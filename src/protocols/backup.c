@@ -20,11 +20,9 @@
  * their work and their stale gradients are dropped on arrival.  With
  * `restart` every round starts all D workers afresh: a job still running
  * (its parameters on the way, computing, or its gradient on the way) is
- * abandoned.  Its pending events must not act later: each worker holds a
- * ticket, the sequence number of the one event its current job waits for
- * (eventq.h: an event's seq is the queue's next_seq when it is pushed),
- * and an event with another seq is ignored.  A computation cut short
- * counts as busy time up to the restart.
+ * abandoned.  Its pending events must not act later: the jobs are kept by
+ * ticket as jobs.h says (rennala and ringmaster stop theirs the same
+ * way).  A computation cut short counts as busy time up to the restart.
  *
  * Every gradient of a round is recorded at the round's tick with
  * staleness 0, in order of arrival (as sync.c); a round cut off by the
@@ -34,58 +32,19 @@
  * exponential(mean=1) compute times and no latency, a `restart` round
  * lasts E[m-th order statistic of D] = H_D - H_e (THEORY.md).
  */
-#include "protocol.h"
+#include "jobs.h"
 
 #include <assert.h>
 #include <stdlib.h>
-
-/* Where a worker's current job stands. */
-enum backup_job {
-	BACKUP_DOWN,       /* its parameters are on the way */
-	BACKUP_COMPUTING,  /* computing */
-	BACKUP_UP,         /* its gradient is on the way */
-	BACKUP_WAITING,    /* its gradient is kept in the round */
-};
 
 struct backup_state {
 	long m;                 /* gradients a round waits for */
 	bool finish;            /* stragglers finish (else restart) */
 	long received;          /* gradients of the current round so far */
 	long *arrived;          /* their workers, in order of arrival (m) */
-	uint64_t *ticket;       /* seq of the event each worker's job waits for */
-	enum backup_job *job;   /* where each worker's job stands */
+	struct jobs jobs;       /* each worker's current job (jobs.h): a kept
+	                           gradient is a delivered job */
 };
-
-/* The seq the next scheduled event will get. */
-static uint64_t backup_next_seq(const struct sim *s)
-{
-	return s->q.next_seq;
-}
-
-static void backup_send_params(struct sim *s, struct backup_state *st,
-			       struct worker *w)
-{
-	st->ticket[w->id] = backup_next_seq(s);
-	st->job[w->id] = BACKUP_DOWN;
-	sim_send_params(s, w);
-}
-
-/* The job of w is thrown away at a restart. */
-static void backup_abandon(struct sim *s, struct backup_state *st,
-			   struct worker *w)
-{
-	switch (st->job[w->id]) {
-	case BACKUP_COMPUTING:
-		sim_finish_compute(s, w);
-		w->dropped++;
-		break;
-	case BACKUP_UP:
-		w->dropped++;
-		break;
-	default:
-		break;
-	}
-}
 
 /* The m-th gradient arrived: apply the round, then start the next. */
 static void backup_end_round(struct sim *s, struct backup_state *st)
@@ -97,13 +56,11 @@ static void backup_end_round(struct sim *s, struct backup_state *st)
 	sim_tick(s);
 	if (st->finish) {
 		for (long i = 0; i < st->m; i++)
-			backup_send_params(s, st, &s->workers[st->arrived[i]]);
+			jobs_send(&st->jobs, s, &s->workers[st->arrived[i]]);
 		return;
 	}
-	for (long i = 0; i < s->nworkers; i++) {
-		backup_abandon(s, st, &s->workers[i]);
-		backup_send_params(s, st, &s->workers[i]);
-	}
+	for (long i = 0; i < s->nworkers; i++)
+		jobs_restart(&st->jobs, s, &s->workers[i]);
 }
 
 static void backup_on_gradient(struct sim *s, struct backup_state *st,
@@ -112,10 +69,9 @@ static void backup_on_gradient(struct sim *s, struct backup_state *st,
 	if (w->version != s->k) {
 		assert(st->finish);
 		w->dropped++;
-		backup_send_params(s, st, w);
+		jobs_send(&st->jobs, s, w);
 		return;
 	}
-	st->job[w->id] = BACKUP_WAITING;
 	st->arrived[st->received++] = w->id;
 	if (st->received == st->m)
 		backup_end_round(s, st);
@@ -124,29 +80,8 @@ static void backup_on_gradient(struct sim *s, struct backup_state *st,
 static void backup_on_event(struct sim *s, const struct event *ev)
 {
 	struct backup_state *st = s->proto_state;
-	struct worker *w = &s->workers[ev->who];
-	if (ev->seq != st->ticket[w->id]) {
-		assert(!st->finish);
-		return;   /* an event of an abandoned job */
-	}
-	switch ((enum sim_event)ev->kind) {
-	case SIM_PARAMS_AT_WORKER:
-		st->ticket[w->id] = backup_next_seq(s);
-		st->job[w->id] = BACKUP_COMPUTING;
-		sim_start_compute(s, w);
-		break;
-	case SIM_COMPUTE_DONE:
-		sim_compute_gradient(s, w);
-		st->ticket[w->id] = backup_next_seq(s);
-		st->job[w->id] = BACKUP_UP;
-		sim_send_gradient(s, w);
-		break;
-	case SIM_GRAD_AT_SERVER:
-		backup_on_gradient(s, st, w);
-		break;
-	default:
-		assert(!"unexpected event");
-	}
+	if (jobs_event(&st->jobs, s, ev))
+		backup_on_gradient(s, st, &s->workers[ev->who]);
 }
 
 static asg_status backup_setup(struct sim *s, struct diag *d)
@@ -158,15 +93,12 @@ static asg_status backup_setup(struct sim *s, struct diag *d)
 	st->m = s->nworkers - s->sc->protocol.backups;
 	st->finish = s->sc->protocol.stragglers_finish;
 	assert(st->m >= 1);
-	size_t n = (size_t)s->nworkers;
 	st->arrived = calloc((size_t)st->m, sizeof *st->arrived);
-	st->ticket = calloc(n, sizeof *st->ticket);
-	st->job = calloc(n, sizeof *st->job);
-	if (!st->arrived || !st->ticket || !st->job ||
+	if (!st->arrived || jobs_init(&st->jobs, s) != ASG_OK ||
 	    sim_record_smoothness(s) != ASG_OK)
 		return diag_set(d, ASG_ENOMEM, "out of memory");
 	for (long i = 0; i < s->nworkers; i++)
-		backup_send_params(s, st, &s->workers[i]);
+		jobs_send(&st->jobs, s, &s->workers[i]);
 	return ASG_OK;
 }
 
@@ -175,8 +107,7 @@ static void backup_finish(struct sim *s)
 	struct backup_state *st = s->proto_state;
 	if (st) {
 		free(st->arrived);
-		free(st->ticket);
-		free(st->job);
+		jobs_release(&st->jobs);
 	}
 	free(st);
 	s->proto_state = NULL;

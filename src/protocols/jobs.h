@@ -1,6 +1,6 @@
 /*
  * jobs.h — parameter-server workers whose jobs the server may stop
- * (rennala with stragglers: restart, ringmaster).
+ * (backup with stragglers: restart, rennala, ringmaster).
  *
  * A job is what a worker does with a point the server sent: the point on
  * its way down, the computation, the gradient on its way up.  Stopping a
