@@ -47,11 +47,10 @@ static asg_status sim_init_worker(struct sim *s, struct worker *w, long id,
 	rng_stream_init(&w->rng, seed, rng_entity(RNG_WORKER, (uint64_t)id));
 	rng_stream_init(&w->batch_rng, seed, rng_entity(RNG_BATCH, (uint64_t)id));
 	const struct worker_group *g = &sc->groups[group];
-	if (link_init(&w->up, &g->uplink, g->bandwidth, seed,
-		      rng_entity(RNG_UPLINK, (uint64_t)id)) != ASG_OK ||
-	    link_init(&w->down, &g->downlink, g->bandwidth,
-		      seed, rng_entity(RNG_DOWNLINK, (uint64_t)id)) != ASG_OK)
-		return ASG_ENOMEM;
+	link_init(&w->up, &g->uplink, g->bandwidth, seed,
+		  rng_entity(RNG_UPLINK, (uint64_t)id));
+	link_init(&w->down, &g->downlink, g->bandwidth, seed,
+		  rng_entity(RNG_DOWNLINK, (uint64_t)id));
 	if (sim_avail_init(s, w) != ASG_OK)
 		return ASG_ENOMEM;
 	if (s->dim == 0)
@@ -162,8 +161,6 @@ out_release:
 
 static void sim_release_worker(struct worker *w)
 {
-	link_release(&w->up);
-	link_release(&w->down);
 	sim_avail_release(w);
 	free(w->params);
 	free(w->grad);

@@ -3,18 +3,12 @@
  */
 #include "link.h"
 
-asg_status link_init(struct link *l, const struct dist *latency,
-		     double bandwidth, uint64_t seed, uint64_t entity)
+void link_init(struct link *l, const struct dist *latency, double bandwidth,
+	       uint64_t seed, uint64_t entity)
 {
 	l->latency = latency;
 	nic_init(&l->tx, bandwidth);
 	rng_stream_init(&l->rng, seed, entity);
-	return ASG_OK;
-}
-
-void link_release(struct link *l)
-{
-	(void)l;
 }
 
 double link_send(struct link *l, double now, double bytes)

@@ -28,13 +28,10 @@ struct link {
 	struct nic tx;               /* its transmitter: bandwidth, FIFO */
 };
 
-/* Set up a link; its RNG stream comes from (seed, entity).  Always
- * ASG_OK (the link owns no memory). */
-asg_status link_init(struct link *l, const struct dist *latency,
-		     double bandwidth, uint64_t seed, uint64_t entity);
-
-/* Nothing to free: kept for symmetry with link_init. */
-void link_release(struct link *l);
+/* Set up a link; its RNG stream comes from (seed, entity).  A link owns
+ * no memory: nothing to release. */
+void link_init(struct link *l, const struct dist *latency, double bandwidth,
+	       uint64_t seed, uint64_t entity);
 
 /* Hand a message of `bytes` to the link at time `now`; returns its arrival
  * time at the other end. */

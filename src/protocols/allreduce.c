@@ -145,9 +145,8 @@ static asg_status allreduce_setup(struct sim *s, struct diag *d)
 	for (long i = 0; i < p && p > 1; i++) {
 		uint64_t entity = rng_entity(RNG_AGENT_LINK,
 					     (uint64_t)(i * p + (i + 1) % p));
-		if (link_init(&st->ring[i], &net->latency, net->bandwidth, s->sc->seed,
-			      entity) != ASG_OK)
-			return diag_set(d, ASG_ENOMEM, "out of memory");
+		link_init(&st->ring[i], &net->latency, net->bandwidth, s->sc->seed,
+			  entity);
 	}
 	if (sim_record_smoothness(s) != ASG_OK)
 		return diag_set(d, ASG_ENOMEM, "out of memory");
@@ -160,8 +159,6 @@ static void allreduce_finish(struct sim *s)
 {
 	struct allreduce_state *st = s->proto_state;
 	if (st) {
-		for (long i = 0; st->ring && i < st->p; i++)
-			link_release(&st->ring[i]);
 		free(st->ring);
 		free(st->last);
 		free(st->computed);

@@ -190,12 +190,10 @@ static asg_status dasgd_build_network(struct sim *s, struct dasgd_state *st,
 				continue;
 			st->edge_from[e] = i;
 			st->nbr[e++] = j;
-			status = link_init(&st->links[i * D + j], &net->latency,
-					   s->sc->groups[s->workers[i].group].bandwidth,
-					   s->sc->seed,
-					   rng_entity(RNG_AGENT_LINK, (uint64_t)(i * D + j)));
-			if (status != ASG_OK)
-				goto out_free_adj;
+			link_init(&st->links[i * D + j], &net->latency,
+				  s->sc->groups[s->workers[i].group].bandwidth,
+				  s->sc->seed,
+				  rng_entity(RNG_AGENT_LINK, (uint64_t)(i * D + j)));
 		}
 	}
 	st->nbr_start[D] = e;
@@ -584,8 +582,6 @@ static void dasgd_finish(struct sim *s)
 	struct dasgd_state *st = s->proto_state;
 	if (!st)
 		return;
-	for (long e = 0; st->links && e < st->agents * st->agents; e++)
-		link_release(&st->links[e]);
 	free(st->links);
 	free(st->nbr);
 	free(st->nbr_start);

@@ -68,7 +68,6 @@ struct gossip_state {
 	double *weight;       /* W_{from, to} of each edge, metropolis (E) */
 	double *self;         /* W_ii (n) */
 	struct link *links;   /* one per directed edge (E) */
-	long nlinks;          /* of those, set up */
 	double *model;        /* 2 x n x dim: metropolis, the models sent in
 	                         rounds of each parity; random, [0] what an
 	                         agent sent, [1] the answer it gets */
@@ -162,11 +161,10 @@ static asg_status gossip_build_graph(struct sim *s, struct gossip_state *st,
 				continue;
 			st->from[e] = i;
 			st->to[e] = j;
-			if (link_init(&st->links[e], &net->latency, net->bandwidth,
-				      s->sc->seed, rng_entity(RNG_AGENT_LINK,
-							      (uint64_t)(i * n + j))) != ASG_OK)
-				goto out_free_adj;
-			st->nlinks = ++e;
+			link_init(&st->links[e], &net->latency, net->bandwidth,
+				  s->sc->seed,
+				  rng_entity(RNG_AGENT_LINK, (uint64_t)(i * n + j)));
+			e++;
 		}
 	}
 	st->nbr_start[n] = e;
@@ -406,8 +404,6 @@ static void gossip_finish(struct sim *s)
 	struct gossip_state *st = s->proto_state;
 	if (!st)
 		return;
-	for (long e = 0; e < st->nlinks; e++)
-		link_release(&st->links[e]);
 	for (long i = 0; st->pick && i < st->agents; i++)
 		if (st->pick[i])
 			gsl_rng_free(st->pick[i]);
