@@ -26,21 +26,10 @@
 #include <gsl/gsl_sort_vector.h>
 
 #include "src/data/dataset.h"
+#include "path_room.h"
 
 /* The temporary directory of the CSV files (made by the group setup). */
 static char tmpdir[] = "/tmp/asg_test_data_XXXXXX";
-
-/* Room for the data files' paths of the configs a test builds (a
- * data_config holds pointers): a slot gets one of a few static buffers
- * the first time a path is written into it. */
-static char *room(char **slot)
-{
-	static char store[8][SCENARIO_PATH_MAX];
-	static size_t next;
-	if (!*slot)
-		*slot = store[next++ % 8];
-	return *slot;
-}
 
 static struct data_config synth(long samples, long features, double condition,
 				double noise, double test)
@@ -309,7 +298,7 @@ static struct data_config csv_config(const char *name, const char *content,
 {
 	struct data_config c = { .kind = DATA_CSV, .label_column = label,
 				 .header = header };
-	csv_path(room(&c.path), SCENARIO_PATH_MAX, name);
+	csv_path(path_room(&c.path), SCENARIO_PATH_MAX, name);
 	FILE *f = fopen(c.path, "wb");
 	assert_non_null(f);
 	fputs(content, f);
@@ -424,7 +413,7 @@ static void test_csv_missing_file(void **state)
 {
 	(void)state;
 	struct data_config c = { .kind = DATA_CSV };
-	csv_path(room(&c.path), SCENARIO_PATH_MAX, "missing.csv");
+	csv_path(path_room(&c.path), SCENARIO_PATH_MAX, "missing.csv");
 	char expected[SCENARIO_PATH_MAX + DIAG_TEXT_MAX];
 	snprintf(expected, sizeof expected, "cannot open data file '%s': %s",
 		 c.path, strerror(ENOENT));
@@ -440,7 +429,7 @@ static void test_csv_large_file(void **state)
 {
 	(void)state;
 	struct data_config c = { .kind = DATA_CSV, .label_column = 1 };
-	csv_path(room(&c.path), SCENARIO_PATH_MAX, "large.csv");
+	csv_path(path_room(&c.path), SCENARIO_PATH_MAX, "large.csv");
 	FILE *f = fopen(c.path, "wb");
 	assert_non_null(f);
 	for (int i = 0; i < 20000; i++)
@@ -464,7 +453,7 @@ static void test_csv_unreadable(void **state)
 {
 	(void)state;
 	struct data_config c = { .kind = DATA_CSV };
-	snprintf(room(&c.path), SCENARIO_PATH_MAX, "%s", tmpdir);
+	snprintf(path_room(&c.path), SCENARIO_PATH_MAX, "%s", tmpdir);
 	char expected[SCENARIO_PATH_MAX + DIAG_TEXT_MAX];
 	snprintf(expected, sizeof expected, "cannot read data file '%s': %s",
 		 c.path, strerror(EISDIR));

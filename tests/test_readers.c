@@ -29,23 +29,12 @@
 #include <zlib.h>
 
 #include "src/data/dataset.h"
+#include "path_room.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /* The temporary directory of the files (made by the group setup). */
 static char tmpdir[] = "/tmp/asg_test_readers_XXXXXX";
-
-/* Room for the data files' paths of the configs a test builds (a
- * data_config holds pointers): a slot gets one of a few static buffers
- * the first time a path is written into it. */
-static char *room(char **slot)
-{
-	static char store[8][SCENARIO_PATH_MAX];
-	static size_t next;
-	if (!*slot)
-		*slot = store[next++ % 8];
-	return *slot;
-}
 
 static void tmp_path(char *buf, size_t size, const char *name)
 {
@@ -159,10 +148,10 @@ static struct data_config idx_files(const char *stem, bool gz)
 	uint32_t idims[] = { IMG_N, IMG_ROWS, IMG_COLS }, ldims[] = { IMG_N };
 	size_t len = idx_make(buf, 0x08, 3, idims, pix, sizeof pix);
 	snprintf(name, sizeof name, "%s-images%s", stem, gz ? ".gz" : "");
-	write_file(room(&c.path), name, buf, len, gz);
+	write_file(path_room(&c.path), name, buf, len, gz);
 	len = idx_make(buf, 0x08, 1, ldims, lab, sizeof lab);
 	snprintf(name, sizeof name, "%s-labels%s", stem, gz ? ".gz" : "");
-	write_file(room(&c.labels), name, buf, len, gz);
+	write_file(path_room(&c.labels), name, buf, len, gz);
 	return c;
 }
 
@@ -238,9 +227,9 @@ static void test_idx_held_out(void **state)
 	for (size_t j = 0; j < sizeof pix; j++)
 		pix[j] = (unsigned char)(200 + j);
 	uint32_t idims[] = { 2, IMG_ROWS, IMG_COLS }, ldims[] = { 2 };
-	write_file(room(&c.test_path), "ho-test-images", buf,
+	write_file(path_room(&c.test_path), "ho-test-images", buf,
 		   idx_make(buf, 0x08, 3, idims, pix, sizeof pix), false);
-	write_file(room(&c.test_labels), "ho-test-labels.gz", buf,
+	write_file(path_room(&c.test_labels), "ho-test-labels.gz", buf,
 		   idx_make(buf, 0x08, 1, ldims, lab, sizeof lab), true);
 	c.normalize = NORMALIZE_SCALE;
 	struct dataset ds;
@@ -267,7 +256,7 @@ static void test_idx_other_dimensions(void **state)
 		pix[j] = (unsigned char)j;
 	uint32_t two[] = { IMG_N, 4 }, four[] = { IMG_N, 2, 1, 2 };
 	struct dataset ds;
-	write_file(room(&c.path), "dims-2d", buf, idx_make(buf, 0x08, 2, two, pix, 20),
+	write_file(path_room(&c.path), "dims-2d", buf, idx_make(buf, 0x08, 2, two, pix, 20),
 		   false);
 	load_ok(&c, TASK_REGRESSION, &ds);
 	assert_int_equal(ds.d, 4);
@@ -275,7 +264,7 @@ static void test_idx_other_dimensions(void **state)
 	assert_int_equal(ds.classes, 0);
 	assert_true(ds.x[19] == 19 && ds.y[2] == 9);
 	dataset_release(&ds);
-	write_file(room(&c.path), "dims-4d", buf, idx_make(buf, 0x08, 4, four, pix, 20),
+	write_file(path_room(&c.path), "dims-4d", buf, idx_make(buf, 0x08, 4, four, pix, 20),
 		   false);
 	load_ok(&c, TASK_MULTICLASS, &ds);
 	assert_int_equal(ds.d, 4);
@@ -292,7 +281,7 @@ static void test_idx_binary_labels(void **state)
 	struct data_config c = idx_files("bin", false);
 	unsigned char buf[64], lab[IMG_N] = { 1, 0, 0, 1, 1 };
 	uint32_t ldims[] = { IMG_N };
-	write_file(room(&c.labels), "bin-labels", buf,
+	write_file(path_room(&c.labels), "bin-labels", buf,
 		   idx_make(buf, 0x08, 1, ldims, lab, IMG_N), false);
 	struct dataset ds;
 	load_ok(&c, TASK_BINARY, &ds);
@@ -401,16 +390,16 @@ static void test_idx_more_errors(void **state)
 	uint32_t ldims[] = { IMG_N }, tdims[] = { 1, IMG_COLS, IMG_ROWS },
 		 tldims[] = { 1 };
 	char expected[2 * SCENARIO_PATH_MAX];
-	write_file(room(&c.labels), "more-labels", buf,
+	write_file(path_room(&c.labels), "more-labels", buf,
 		   idx_make(buf, 0x08, 1, ldims, lab, IMG_N), false);
 	expect_at(expected, sizeof expected, c.labels,
 		  "1:11: label 2 is not 0 or 1 (binary model)");
 	load_fails(&c, TASK_BINARY, expected);
 
 	c = idx_files("more", false);
-	write_file(room(&c.test_path), "more-test-images", buf,
+	write_file(path_room(&c.test_path), "more-test-images", buf,
 		   idx_make(buf, 0x08, 3, tdims, pix, IMG_D), false);
-	write_file(room(&c.test_labels), "more-test-labels", buf,
+	write_file(path_room(&c.test_labels), "more-test-labels", buf,
 		   idx_make(buf, 0x08, 1, tldims, lab, 1), false);
 	expect_at(expected, sizeof expected, c.test_path,
 		  "1:9: held-out images are 3 x 2, training images 2 x 3");
@@ -422,12 +411,12 @@ static void test_idx_more_errors(void **state)
 	assert_non_null(f);
 	size_t len = fread(buf, 1, sizeof buf, f);
 	fclose(f);
-	write_file(room(&c.path), "more-cut.gz", buf, len - 4, false);
+	write_file(path_room(&c.path), "more-cut.gz", buf, len - 4, false);
 	expect_at(expected, sizeof expected, c.path,
 		  "1:47: truncated gzip stream: unexpected end of file");
 	load_fails(&c, TASK_MULTICLASS, expected);
 
-	tmp_path(room(&c.path), SCENARIO_PATH_MAX, "absent-images");
+	tmp_path(path_room(&c.path), SCENARIO_PATH_MAX, "absent-images");
 	snprintf(expected, sizeof expected, "cannot open data file '%s': %s",
 		 c.path, strerror(ENOENT));
 	load_fails(&c, TASK_MULTICLASS, expected);
@@ -438,7 +427,7 @@ static void test_idx_more_errors(void **state)
 static struct data_config libsvm_config(const char *name, const char *text)
 {
 	struct data_config c = { .kind = DATA_LIBSVM };
-	write_text(room(&c.path), name, text);
+	write_text(path_room(&c.path), name, text);
 	return c;
 }
 
@@ -472,7 +461,7 @@ static void test_libsvm_features_and_gzip(void **state)
 	(void)state;
 	struct data_config c = { .kind = DATA_LIBSVM, .features = 5 };
 	static const char text[] = "2.5 2:1\n-1 5:3\n";
-	write_file(room(&c.path), "feat.svm.gz", text, strlen(text), true);
+	write_file(path_room(&c.path), "feat.svm.gz", text, strlen(text), true);
 	static const double x[] = { 0, 1, 0, 0, 0, 0, 0, 0, 0, 3 };
 	static const double y[] = { 2.5, -1 };
 	struct dataset ds;
@@ -490,7 +479,7 @@ static void test_libsvm_multiclass_held_out(void **state)
 {
 	(void)state;
 	struct data_config c = libsvm_config("mc.svm", "7 1:1\n3 2:1\n5 1:2\n3 2:2\n");
-	write_text(room(&c.test_path), "mc-test.svm", "9 4:1\n5 1:1\n");
+	write_text(path_room(&c.test_path), "mc-test.svm", "9 4:1\n5 1:1\n");
 	static const double y[] = { 2, 0, 1, 0 }, y_test[] = { 3, 1 };
 	static const double x_test[] = { 0, 0, 0, 1, 1, 0, 0, 0 };
 	struct dataset ds;
@@ -568,7 +557,7 @@ static void test_libsvm_held_out_error(void **state)
 {
 	(void)state;
 	struct data_config c = libsvm_config("good.svm", "1 1:1\n");
-	write_text(room(&c.test_path), "bad-test.svm", "1 1:1\n\n1 2:1 1:1\n");
+	write_text(path_room(&c.test_path), "bad-test.svm", "1 1:1\n\n1 2:1 1:1\n");
 	char expected[2 * SCENARIO_PATH_MAX];
 	expect_at(expected, sizeof expected, c.test_path,
 		  "3:7: feature index 1 after 2: indices must ascend");
@@ -581,7 +570,7 @@ static void test_csv_multiclass(void **state)
 {
 	(void)state;
 	struct data_config c = { .kind = DATA_CSV, .label_column = 1 };
-	write_text(room(&c.path), "mc.csv", "0.5,2\n1.5,0\n2.5,1\n");
+	write_text(path_room(&c.path), "mc.csv", "0.5,2\n1.5,0\n2.5,1\n");
 	struct dataset ds;
 	load_ok(&c, TASK_MULTICLASS, &ds);
 	static const double y[] = { 2, 0, 1 };
@@ -596,7 +585,7 @@ static void test_csv_multiclass(void **state)
 	};
 	for (size_t k = 0; k < NELEM(bad); k++) {
 		char expected[2 * SCENARIO_PATH_MAX];
-		write_text(room(&c.path), "mc-bad.csv", bad[k]);
+		write_text(path_room(&c.path), "mc-bad.csv", bad[k]);
 		expect_at(expected, sizeof expected, c.path, messages[k]);
 		load_fails(&c, TASK_MULTICLASS, expected);
 	}
@@ -622,7 +611,7 @@ static void test_normalize_exact(void **state)
 	};
 	struct data_config c = libsvm_config("norm.svm",
 					     "0 1:1 2:2 3:-4\n0 1:5 2:2 3:4\n");
-	write_text(room(&c.test_path), "norm-test.svm", "0 1:3 2:7 3:8\n");
+	write_text(path_room(&c.test_path), "norm-test.svm", "0 1:3 2:7 3:8\n");
 	c.features = 4;
 	for (size_t k = 0; k < NELEM(cases); k++) {
 		struct dataset ds;
@@ -652,7 +641,7 @@ static void test_normalize_standard_split(void **state)
 	for (int i = 0; i < 40; i++)
 		used += (size_t)snprintf(text + used, sizeof text - used,
 					 "%d,%d,%g\n", i % 3, i * i, 1.5 * i - 7);
-	write_text(room(&c.path), "split.csv", text);
+	write_text(path_room(&c.path), "split.csv", text);
 	struct dataset ds;
 	load_ok(&c, TASK_REGRESSION, &ds);
 	assert_int_equal(ds.n, 30);
