@@ -36,10 +36,23 @@ fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 export TMPDIR="$tmp"
 export OPENBLAS_NUM_THREADS=1
 
-# dump DB: every table but meta, every column but the wall-clock ones
+# spans DB: update_spans locates every updates row once, in its own run
+spans() {
+	[ "$(sqlite3 "$1" "SELECT (SELECT COUNT(*) FROM updates) =
+		(SELECT COUNT(DISTINCT seq) FROM updates_by_run) AND
+		(SELECT COUNT(*) FROM updates) = (SELECT COALESCE(SUM(last_rowid -
+		first_rowid + 1), 0) FROM update_spans) AND NOT EXISTS (SELECT 1
+		FROM updates_by_run v JOIN updates u ON u.rowid = v.seq
+		WHERE u.run_id <> v.run_id)")" = 1 ] ||
+		fail "$1: update_spans do not locate every updates row once"
+}
+
+# dump DB: every table but meta and update_spans (`spans` checks it),
+# every column but the wall-clock ones
 dump() {
+	spans "$1"
 	for t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE type = 'table'
-			AND name <> 'meta' ORDER BY name"); do
+			AND name NOT IN ('meta', 'update_spans') ORDER BY name"); do
 		cols=$(sqlite3 "$1" "SELECT group_concat(name, ',') FROM
 			pragma_table_info('$t') WHERE name NOT IN
 			('wall_seconds', 'started', 'finished')")
@@ -113,11 +126,13 @@ kill_when() {
 
 # finished DB [FILTER]: the rows of every finished run, keyed by (point,
 # replication) instead of run_id, wall-clock columns left out; FILTER is
-# an SQL list of 'point:replication' keys (default: every finished run)
+# an SQL list of 'point:replication' keys (default: every finished run).
+# update_spans, which names rowids, is left out: `spans` checks it.
 finished() {
 	filter=${2:-}
+	spans "$1"
 	for t in $(sqlite3 "$1" "SELECT m.name FROM sqlite_master m WHERE
-			m.type = 'table' AND EXISTS (SELECT 1 FROM pragma_table_info(m.name)
+			m.type = 'table' AND m.name <> 'update_spans' AND EXISTS (SELECT 1 FROM pragma_table_info(m.name)
 			WHERE name = 'run_id') ORDER BY m.name"); do
 		cols=$(sqlite3 "$1" "SELECT group_concat('t.\"' || name || '\"', ',')
 			FROM pragma_table_info('$t') WHERE name NOT IN

@@ -107,7 +107,9 @@ static void copy(struct merge *m, const char *in, int64_t id, int64_t want)
 	assert_int_equal(got, want);
 }
 
-/* Rows of every table follow their run, run_id rewritten, in order. */
+/* Rows of every table follow their run, run_id rewritten, in order; the
+ * updates rows of a run, read through its spans (two in the input, run 1's
+ * last row written after run 2's), become one span in the output. */
 static void merge_copies_every_table(void **state)
 {
 	char in[4096], out[4096];
@@ -116,7 +118,10 @@ static void merge_copies_every_table(void **state)
 	add_run(in, 1, 10, true);
 	add_run(in, 2, 7, true);
 	exec(in, "CREATE TABLE extra (run_id INTEGER, v REAL);"
-		 "INSERT INTO extra VALUES (2, 1.5), (1, 9), (2, 2.5)");
+		 "INSERT INTO extra VALUES (2, 1.5), (1, 9), (2, 2.5);"
+		 "INSERT INTO updates (run_id, k) VALUES (1, 10);"
+		 "INSERT INTO update_spans VALUES (1, last_insert_rowid(),"
+		 " last_insert_rowid())");
 	add_run(out, 9, 3, true);   /* run 1 of out */
 
 	struct diag d;
@@ -130,8 +135,13 @@ static void merge_copies_every_table(void **state)
 	assert_int_equal(q_int(out, "SELECT COUNT(*) FROM runs"), 3);
 	assert_int_equal(q_int(out, "SELECT seed FROM runs WHERE run_id = 2"), 2);
 	assert_int_equal(q_int(out, "SELECT COUNT(*) FROM updates WHERE run_id = 2"), 7);
-	assert_int_equal(q_int(out, "SELECT COUNT(*) FROM updates WHERE run_id = 3"), 10);
-	assert_int_equal(q_int(out, "SELECT SUM(k) FROM updates WHERE run_id = 3"), 45);
+	assert_int_equal(q_int(out, "SELECT COUNT(*) FROM updates WHERE run_id = 3"), 11);
+	assert_int_equal(q_int(out, "SELECT SUM(k) FROM updates WHERE run_id = 3"), 55);
+	assert_int_equal(q_int(out, "SELECT COUNT(*) FROM update_spans"), 3);
+	assert_int_equal(q_int(out, "SELECT COUNT(*) FROM updates_by_run v JOIN updates u"
+			     " ON u.rowid = v.seq AND u.run_id = v.run_id"), 3 + 7 + 11);
+	assert_int_equal(q_int(out, "SELECT SUM(last_rowid - first_rowid + 1)"
+			     " FROM update_spans WHERE run_id = 3"), 11);
 	/* written order kept: k ascends with rowid within the run */
 	assert_int_equal(q_int(out, "SELECT COUNT(*) FROM updates a JOIN updates b"
 			     " ON a.run_id = b.run_id AND a.rowid < b.rowid"

@@ -96,6 +96,15 @@ static void make_core(sqlite3 *db)
 				 1 / (1 + k / 10.0) + 0.05 + 0.003 * r * r,
 				 0.5 + k / 250.0 + 0.001 * r);
 	}
+	exec_sql(db, "CREATE TABLE update_spans (run_id INTEGER, first_rowid INTEGER,"
+		 " last_rowid INTEGER, PRIMARY KEY (run_id, first_rowid)) WITHOUT ROWID;"
+		 "INSERT INTO update_spans SELECT run_id, MIN(rowid), MAX(rowid)"
+		 " FROM updates GROUP BY run_id;"
+		 "CREATE VIEW updates_by_run AS SELECT s.run_id AS run_id, u.k AS k,"
+		 " u.t AS t, u.worker AS worker, u.staleness AS staleness,"
+		 " u.step_size AS step_size, u.grad_norm2 AS grad_norm2, u.rowid AS seq"
+		 " FROM update_spans s JOIN updates u"
+		 " ON u.rowid BETWEEN s.first_rowid AND s.last_rowid;");
 }
 
 /* Pairs (i, j) of run 1: ages reset at the ticks of the table.  Mean ages

@@ -356,7 +356,7 @@ static void make_nothing(const char *path)
 
 static const struct refuse_case refuse_cases[] = {
 	{ "v7.db", make_other_version,
-	  "'%s' has schema version 7, this asgdsim writes version 3" },
+	  "'%s' has schema version 7, this asgdsim writes version 4" },
 	{ "foreign.db", make_foreign, "'%s' is not an asgdsim database" },
 	{ "foreign-meta.db", make_foreign_meta, "'%s' is not an asgdsim database" },
 	{ "text.db", make_text_file, "cannot open '%s': file is not a database" },
@@ -401,6 +401,15 @@ static void test_refused_file_untouched(void **state)
 
 static void assert_integrity(const char *path);
 
+/* Make a database of this version one of version 3: without update_spans
+ * and its view, with the index on updates (run_id, k). */
+static void downgrade_to_3(const char *path)
+{
+	exec_sql(path, "DROP VIEW updates_by_run; DROP TABLE update_spans;"
+		 " CREATE INDEX updates_run_k ON updates (run_id, k);"
+		 " UPDATE meta SET value = '3' WHERE key = 'schema_version'");
+}
+
 /* A database as version 2 wrote it: one finished run, without the
  * workers columns and the table consensus that version 3 added, and with
  * its timeline CHECK of three kinds. */
@@ -416,6 +425,7 @@ static void make_version_2(const char *path)
 	struct run_result res = test_result("done");
 	assert_int_equal(recorder_run_end(r, &res), ASG_OK);
 	recorder_close(r);
+	downgrade_to_3(path);
 	exec_sql(path, "DROP TABLE consensus;"
 		 " ALTER TABLE workers DROP COLUMN dropped;"
 		 " ALTER TABLE workers DROP COLUMN shard_size;"
@@ -430,7 +440,7 @@ static void make_version_2(const char *path)
 		 " UPDATE meta SET value = '2' WHERE key = 'schema_version'");
 }
 
-/* Opened to add runs, a version 2 database becomes version 3 with its run
+/* Opened to add runs, a version 2 database becomes version 4 with its run
  * intact (NULL in the new columns); read only, it is refused with the way
  * to migrate it. */
 static void test_migrates_version_2(void **state)
@@ -443,10 +453,10 @@ static void test_migrates_version_2(void **state)
 	diag_init(&d);
 	assert_int_equal(report_print(path, stdout, &d), ASG_EIO);
 	snprintf(want, sizeof want, "'%s' has schema version 2, this asgdsim reads"
-		 " version 3 ('asgdsim migrate %s' upgrades it)", path, path);
+		 " version 4 ('asgdsim migrate %s' upgrades it)", path, path);
 	assert_string_equal(d.text, want);
 	recorder_close(open_ok(path));
-	assert_int_equal(q_int(path, "SELECT value FROM meta WHERE key = 'schema_version'"), 3);
+	assert_int_equal(q_int(path, "SELECT value FROM meta WHERE key = 'schema_version'"), 4);
 	assert_int_equal(q_int(path, "SELECT COUNT(*) FROM workers WHERE dropped IS NULL"
 			       " AND shard_size IS NULL AND updates = 1"), 1);
 	assert_int_equal(q_int(path, "SELECT COUNT(*) FROM updates WHERE grad_norm2 = 2.0"), 1);
@@ -455,6 +465,44 @@ static void test_migrates_version_2(void **state)
 			       " AND end = 0.5"), 1);
 	exec_sql(path, "INSERT INTO timeline VALUES (1, 0, 'slow', 1, 2)");
 	assert_int_equal(q_int(path, "SELECT COUNT(*) FROM timeline"), 2);
+	assert_integrity(path);
+	db_remove(path);
+}
+
+/* A version 3 database, its updates rows of two runs interleaved (two
+ * writers) and one deleted, becomes version 4: each run's rows are found
+ * through its spans, one per island of consecutive rowids, and the index
+ * the spans replace is gone. */
+static void test_migrates_version_3(void **state)
+{
+	(void)state;
+	char path[4096];
+	db_path(path, sizeof path, "v3.db");
+	struct recorder *r = open_ok(path);
+	for (int run = 0; run < 2; run++) {
+		struct run_row row = test_row(0, run, 1);
+		int64_t id;
+		assert_int_equal(recorder_run_begin(r, &row, &id), ASG_OK);
+		for (int k = 0; k < 5; k++)
+			assert_int_equal(recorder_update(r, (uint64_t)k, k, 0, 0, 0.01, 1),
+					 ASG_OK);
+		struct run_result res = test_result("done");
+		assert_int_equal(recorder_run_end(r, &res), ASG_OK);
+	}
+	recorder_close(r);
+	downgrade_to_3(path);
+	exec_sql(path, "INSERT INTO updates (run_id, k) VALUES (1, 5), (2, 5), (1, 6);"
+		 " DELETE FROM updates WHERE rowid = 3");
+	recorder_close(open_ok(path));
+	assert_int_equal(q_int(path, "SELECT value FROM meta WHERE key = 'schema_version'"), 4);
+	assert_int_equal(q_int(path, "SELECT COUNT(*) FROM sqlite_master"
+			       " WHERE name = 'updates_run_k'"), 0);
+	/* run 1: rowids 1-2, 4-5, 11, 13; run 2: 6-10, 12 */
+	assert_int_equal(q_int(path, "SELECT COUNT(*) FROM update_spans WHERE run_id = 1"), 4);
+	assert_int_equal(q_int(path, "SELECT COUNT(*) FROM update_spans WHERE run_id = 2"), 2);
+	assert_int_equal(q_int(path, "SELECT COUNT(*) FROM updates_by_run WHERE run_id = 1"), 6);
+	assert_int_equal(q_int(path, "SELECT SUM(k) FROM updates_by_run WHERE run_id = 2"),
+			 0 + 1 + 2 + 3 + 4 + 5);
 	assert_integrity(path);
 	db_remove(path);
 }
@@ -480,12 +528,22 @@ static void test_migration_refused(void **state)
 	db_remove(path);
 }
 
-/* A sound database: integrity_check says ok. */
+/* A sound database: integrity_check says ok, and update_spans locates
+ * every updates row exactly once, in a span of its own run with no hole. */
 static void assert_integrity(const char *path)
 {
 	char buf[256];
 	assert_string_equal(q_text(path, "PRAGMA integrity_check", buf, sizeof buf),
 			    "ok");
+	int64_t rows = q_int(path, "SELECT COUNT(*) FROM updates");
+	assert_int_equal(q_int(path, "SELECT COUNT(*) FROM updates_by_run"), rows);
+	assert_int_equal(q_int(path, "SELECT COUNT(DISTINCT seq) FROM updates_by_run"),
+			 rows);
+	assert_int_equal(q_int(path, "SELECT COALESCE(SUM(last_rowid - first_rowid"
+			       " + 1), 0) FROM update_spans"), rows);
+	assert_int_equal(q_int(path, "SELECT COUNT(*) FROM updates_by_run v JOIN"
+			       " updates u ON u.rowid = v.seq WHERE u.run_id != v.run_id"),
+			 0);
 }
 
 /* Closing in the middle of a run keeps every row written (the last ones
@@ -782,7 +840,7 @@ static void test_report_refuses(void **state)
 		{ "rtext.db", make_text_file,
 		  "cannot open '%s': file is not a database" },
 		{ "rv7.db", make_other_version,
-		  "'%s' has schema version 7, this asgdsim reads version 3" },
+		  "'%s' has schema version 7, this asgdsim reads version 4" },
 	};
 	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
 		char path[4096], want[4200];
@@ -828,6 +886,10 @@ static void test_insert_throughput(void **state)
 	printf("  recorder: %ld update rows in %.2f s: %.2f M rows/s\n", n,
 	       elapsed, 1e-6 * (double)n / elapsed);
 	assert_int_equal(q_int(path, "SELECT COUNT(*) FROM updates"), n);
+	/* a span per checkpoint: the rows of one transaction are consecutive */
+	assert_int_equal(q_int(path, "SELECT COUNT(*) FROM update_spans"),
+			 n / RECORDER_BATCH);
+	assert_integrity(path);
 	db_remove(path);
 }
 
@@ -843,6 +905,7 @@ int main(void)
 		cmocka_unit_test(test_refused_file_untouched),
 		cmocka_unit_test(test_close_without_end),
 		cmocka_unit_test(test_migrates_version_2),
+		cmocka_unit_test(test_migrates_version_3),
 		cmocka_unit_test(test_migration_refused),
 		cmocka_unit_test(test_rows_keep_their_order),
 		cmocka_unit_test(test_killed_run_keeps_checkpoints),

@@ -63,15 +63,22 @@ struct verify_rule {
 };
 
 static const struct verify_rule verify_order_rules[] = {
+	{ "updates rows in the run's update_spans that belong to another run",
+	  "SELECT COUNT(*) FROM updates_by_run v JOIN updates u ON u.rowid = v.seq"
+	  " WHERE v.run_id = ?1 AND u.run_id IS NOT ?1" },
+	{ "rowids in the run's update_spans without an updates row",
+	  "SELECT COALESCE(SUM(last_rowid - first_rowid + 1), 0)"
+	  " - (SELECT COUNT(*) FROM updates_by_run WHERE run_id = ?1)"
+	  " FROM update_spans WHERE run_id = ?1" },
 	{ "updates rows where k or t decreases",
 	  "SELECT COUNT(*) FROM (SELECT k, t, LAG(k) OVER w AS pk, LAG(t) OVER w AS pt"
-	  " FROM updates WHERE run_id = ?1 WINDOW w AS (ORDER BY rowid))"
+	  " FROM updates_by_run WHERE run_id = ?1 WINDOW w AS (ORDER BY seq))"
 	  " WHERE k < pk OR t < pt" },
 	{ "updates rows with staleness outside [0, k]",
-	  "SELECT COUNT(*) FROM updates WHERE run_id = ?1"
+	  "SELECT COUNT(*) FROM updates_by_run WHERE run_id = ?1"
 	  " AND (staleness < 0 OR staleness > k)" },
 	{ "updates rows with a worker outside [0, workers)",
-	  "SELECT COUNT(*) FROM updates WHERE run_id = ?1"
+	  "SELECT COUNT(*) FROM updates_by_run WHERE run_id = ?1"
 	  " AND (worker < 0 OR worker >= ?2)" },
 	{ "evals rows where k or t decreases",
 	  "SELECT COUNT(*) FROM (SELECT k, t, LAG(k) OVER w AS pk, LAG(t) OVER w AS pt"
@@ -82,7 +89,7 @@ static const struct verify_rule verify_order_rules[] = {
 /* Ticks whose row count is not G (?2), the tick of divergence and later
  * excepted (a run may stop inside the tick where it diverged). */
 static const char verify_per_tick_sql[] =
-	"SELECT COUNT(*) FROM (SELECT k, COUNT(*) AS c FROM updates"
+	"SELECT COUNT(*) FROM (SELECT k, COUNT(*) AS c FROM updates_by_run"
 	" WHERE run_id = ?1 AND (?3 < 0 OR k < ?3) GROUP BY k HAVING c != ?2)";
 
 /* Print "run N: " and the problem; count the run as failed once. */
@@ -151,10 +158,10 @@ static asg_status verify_complete(sqlite3 *db, const char *path,
 {
 	int64_t rows, ticks;
 	asg_status s = verify_count(db, path,
-		"SELECT COUNT(*) FROM updates WHERE run_id = ?1", r->id, 0, &rows, d);
+		"SELECT COUNT(*) FROM updates_by_run WHERE run_id = ?1", r->id, 0, &rows, d);
 	if (s == ASG_OK)
 		s = verify_count(db, path,
-			"SELECT COUNT(DISTINCT k) FROM updates WHERE run_id = ?1"
+			"SELECT COUNT(DISTINCT k) FROM updates_by_run WHERE run_id = ?1"
 			" AND k < ?2", r->id, r->updates, &ticks, d);
 	if (s != ASG_OK)
 		return s;

@@ -49,7 +49,7 @@ static const char plot_stale_sql[] =
 	"  SUM(COUNT(*)) OVER (PARTITION BY s.series, %s ORDER BY u.staleness / ?1),\n"
 	"  SUM(COUNT(*)) OVER (PARTITION BY s.series, %s),\n"
 	"  SUM(SUM(u.staleness)) OVER (PARTITION BY s.series, %s)\n"
-	"FROM updates u JOIN temp.plot_sel s USING (run_id)%s\n"
+	"FROM updates_by_run u JOIN temp.plot_sel s USING (run_id)%s\n"
 	"WHERE u.staleness IS NOT NULL\n"
 	"GROUP BY s.series, g, b ORDER BY s.series, g, b";
 
@@ -58,7 +58,7 @@ static const char plot_stale_join[] =
 
 bool plot_staleness_has(struct plot_ctx *c, char *why, size_t size)
 {
-	if (plot_sql_has_row(c, "SELECT 1 FROM updates JOIN temp.plot_sel"
+	if (plot_sql_has_row(c, "SELECT 1 FROM updates_by_run JOIN temp.plot_sel"
 			     " USING (run_id) WHERE staleness IS NOT NULL LIMIT 1"))
 		return true;
 	snprintf(why, size, "no row in updates (record.updates: none)");
@@ -70,7 +70,7 @@ static asg_status plot_stale_setup(struct plot_ctx *c, struct plot_stale *p,
 				   struct diag *d)
 {
 	sqlite3_stmt *st = NULL;
-	asg_status s = plot_sql_prepare(c, "SELECT MAX(staleness) FROM updates"
+	asg_status s = plot_sql_prepare(c, "SELECT MAX(staleness) FROM updates_by_run"
 					" JOIN temp.plot_sel USING (run_id)", &st, d);
 	if (s != ASG_OK)
 		return s;

@@ -10,6 +10,15 @@
  *	    INSERT INTO main.T (run_id, c2, ...) SELECT ?1, c2, ...
  *	        FROM src.T WHERE run_id = ?2 ORDER BY rowid
  *
+ * except `updates`, read through the run's spans (runtables.h), whose
+ * copy takes consecutive rowids in main, written as one new span:
+ *
+ *	    INSERT INTO main.updates (...) SELECT ?1, c2, ... FROM
+ *	        src.update_spans s JOIN src.updates u ON u.rowid BETWEEN
+ *	        s.first_rowid AND s.last_rowid WHERE s.run_id = ?2
+ *	        ORDER BY u.rowid
+ *	    INSERT INTO main.update_spans VALUES (?1, last - changes + 1, last)
+ *
  * inside BEGIN ... COMMIT (deferred: the output's write lock is taken by
  * the first INSERT; the input is only read).  The input is validated with
  * schema_open first, so a foreign file or another schema version gets the
@@ -30,6 +39,7 @@ struct merge {
 	struct runtables tables;   /* the input's tables of runs */
 	sqlite3_stmt *copy_run;    /* copies a runs row */
 	sqlite3_stmt **copy;       /* one per table of tables (owned) */
+	sqlite3_stmt *copy_span;   /* writes the span of copied updates rows */
 };
 
 static asg_status merge_fail(struct merge *m, const char *in, int rc,
@@ -147,12 +157,17 @@ static int merge_prepare_table(struct merge *m, const struct runtable *t,
 {
 	char *into = runtables_column_list(t, NULL, NULL);
 	char *from = runtables_column_list(t, "run_id", "?1");
-	char *sql = into && from
+	char *sql = !into || !from ? NULL
+		: t->spanned
 		? sqlite3_mprintf("INSERT INTO main.\"%w\" (%s) SELECT %s FROM"
+				  " src.update_spans s JOIN src.\"%w\" u ON u.rowid"
+				  " BETWEEN s.first_rowid AND s.last_rowid"
+				  " WHERE s.run_id = ?2 ORDER BY u.rowid", t->name,
+				  into, from, t->name)
+		: sqlite3_mprintf("INSERT INTO main.\"%w\" (%s) SELECT %s FROM"
 				  " src.\"%w\" WHERE run_id = ?2%s", t->name,
 				  into, from, t->name,
-				  t->rowid ? " ORDER BY rowid" : "")
-		: NULL;
+				  t->rowid ? " ORDER BY rowid" : "");
 	int rc = sql ? sqlite3_prepare_v2(m->db, sql, -1, st, NULL) : SQLITE_NOMEM;
 	sqlite3_free(sql);
 	sqlite3_free(from);
@@ -174,7 +189,10 @@ static asg_status merge_prepare(struct merge *m, const char *in_path,
 		if (rc != SQLITE_OK)
 			return merge_fail(m, in_path, rc, d);
 	}
-	return ASG_OK;
+	int rc = sqlite3_prepare_v2(m->db, "INSERT INTO main.update_spans"
+				    " (run_id, first_rowid, last_rowid)"
+				    " VALUES (?1, ?2, ?3)", -1, &m->copy_span, NULL);
+	return rc == SQLITE_OK ? ASG_OK : merge_fail(m, in_path, rc, d);
 }
 
 /* Make in_path the attached input. */
@@ -221,6 +239,20 @@ static int merge_step(sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* The span of the rows the last copy inserted, if any: consecutive
+ * rowids, since the transaction is ours. */
+static int merge_write_span(struct merge *m, int64_t new_id)
+{
+	int64_t n = sqlite3_changes64(m->db);
+	if (n == 0)
+		return SQLITE_OK;
+	int64_t last = sqlite3_last_insert_rowid(m->db);
+	sqlite3_bind_int64(m->copy_span, 1, new_id);
+	sqlite3_bind_int64(m->copy_span, 2, last - n + 1);
+	sqlite3_bind_int64(m->copy_span, 3, last);
+	return merge_step(m->copy_span);
+}
+
 /* The INSERTs of one run, inside the open transaction. */
 static asg_status merge_copy_rows(struct merge *m, int64_t run_id,
 				  int64_t *new_id, struct diag *d)
@@ -236,6 +268,8 @@ static asg_status merge_copy_rows(struct merge *m, int64_t run_id,
 		sqlite3_bind_int64(m->copy[i], 1, *new_id);
 		sqlite3_bind_int64(m->copy[i], 2, run_id);
 		rc = merge_step(m->copy[i]);
+		if (rc == SQLITE_OK && m->tables.t[i].spanned)
+			rc = merge_write_span(m, *new_id);
 	}
 	return rc == SQLITE_OK ? ASG_OK : merge_fail(m, m->in_path, rc, d);
 }
@@ -264,6 +298,8 @@ void merge_detach(struct merge *m)
 		return;
 	sqlite3_finalize(m->copy_run);
 	m->copy_run = NULL;
+	sqlite3_finalize(m->copy_span);
+	m->copy_span = NULL;
 	for (size_t i = 0; m->copy && i < m->tables.n; i++)
 		sqlite3_finalize(m->copy[i]);
 	free(m->copy);

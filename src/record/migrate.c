@@ -17,6 +17,9 @@
  *	for each table t of the file: t in ref with all its columns, or refuse
  *		if ref's CREATE of t differs: rename t, create it, copy, drop
  *	the DDL itself (IF NOT EXISTS) creates the missing tables and indexes
+ *	a file without update_spans (version 3 and older): fill it, one span
+ *		per island of consecutive rowids of a run, and drop the index
+ *		updates_run_k it replaces
  */
 #include "schema.h"
 
@@ -140,6 +143,15 @@ out_free:
 	return s;
 }
 
+/* The spans of the updates rows of a file that had none: an island of
+ * rowids of one run has rowid - (its rank within the run) constant. */
+static const char migrate_spans_sql[] =
+	"INSERT INTO update_spans (run_id, first_rowid, last_rowid)"
+	" SELECT run_id, MIN(r), MAX(r) FROM (SELECT rowid AS r, run_id,"
+	"  rowid - ROW_NUMBER() OVER (PARTITION BY run_id ORDER BY rowid)"
+	"  AS island FROM updates) GROUP BY run_id, island;"
+	"DROP INDEX IF EXISTS updates_run_k;";
+
 #define MIGRATE_TABLES_MAX 64
 
 /* Check the file's tables against ref, then remake those that changed.
@@ -194,9 +206,14 @@ asg_status schema_migrate(sqlite3 *db, const char *path, struct diag *d)
 	s = migrate_exec(db, path, "PRAGMA legacy_alter_table = ON; BEGIN IMMEDIATE", d);
 	if (s != ASG_OK)
 		goto out_close;
+	bool had_spans = sqlite3_table_column_metadata(db, "main", "update_spans",
+						       NULL, NULL, NULL, NULL, NULL,
+						       NULL) == SQLITE_OK;
 	s = migrate_tables(db, ref, path, d);
 	if (s == ASG_OK)
 		s = migrate_exec(db, path, schema_ddl, d);
+	if (s == ASG_OK && !had_spans)
+		s = migrate_exec(db, path, migrate_spans_sql, d);
 	if (s == ASG_OK)
 		s = migrate_exec(db, path, schema_version_update, d);
 	if (s == ASG_OK)

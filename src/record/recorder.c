@@ -26,6 +26,13 @@
  * are written before every checkpoint and commit, so a checkpoint holds
  * every row recorded before it.
  *
+ * `updates` has no index: keeping one on (run_id, k) cost a third of the
+ * writer's time.  Instead the rows of a run inserted in one transaction
+ * take consecutive rowids (nobody else writes meanwhile, and a new rowid
+ * is the largest plus one), and before each commit the range they took is
+ * written as one update_spans row: a run is read through its spans, a
+ * rowid range each (docs/schema.md).
+ *
  * The first SQLite failure is kept as "cannot write 'x.db': <reason>"; from
  * then on every call returns its status and writes nothing (a failure in
  * the writer is seen by the next call that hands over a block, or drains).
@@ -59,6 +66,7 @@ enum recorder_stmt {
 	STMT_RUN_END,    /* the summary of a run */
 	STMT_UPDATE,     /* one updates row */
 	STMT_UPDATES,    /* RECORDER_ROWS updates rows (SQL built at open) */
+	STMT_SPAN,       /* an update_spans row */
 	STMT_EVAL,       /* an evals row */
 	STMT_WORKER,     /* a workers row */
 	STMT_AOI,        /* an aoi row */
@@ -87,6 +95,9 @@ static const char *const recorder_sql[STMT_COUNT] = {
 	[STMT_UPDATE] =
 		"INSERT INTO updates (run_id, k, t, worker, staleness, step_size,"
 		" grad_norm2) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[STMT_SPAN] =
+		"INSERT INTO update_spans (run_id, first_rowid, last_rowid)"
+		" VALUES (?1, ?2, ?3)",
 	[STMT_EVAL] =
 		"INSERT INTO evals (run_id, k, t, full_grad_norm2, train_loss,"
 		" test_loss, test_accuracy) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -124,6 +135,11 @@ struct recorder {
 	int nrows;                          /* update rows gathered in row[]
 	                                       (owner) */
 	struct rowq_row row[RECORDER_ROWS]; /* not yet written (owner) */
+	int64_t span_first;                 /* the open span of update rows in
+	                                       this transaction: rowids
+	                                       span_first .. span_last, 0 if
+	                                       none (owner) */
+	int64_t span_last;
 	asg_status status;                  /* ASG_OK until the first failure
 	                                       (owner) */
 	char error[DIAG_TEXT_MAX];          /* its message, "" if none (owner) */
@@ -198,6 +214,34 @@ static void recorder_bind_update(struct recorder *r, sqlite3_stmt *st, int j,
 	recorder_bind_real(st, p + 7, row->update.grad_norm2);
 }
 
+/* Write the open span of update rows, if any. */
+static asg_status recorder_span_write(struct recorder *r)
+{
+	if (r->span_first == 0)
+		return ASG_OK;
+	sqlite3_stmt *st = r->stmt[STMT_SPAN];
+	sqlite3_bind_int64(st, 1, r->run_id);
+	sqlite3_bind_int64(st, 2, r->span_first);
+	sqlite3_bind_int64(st, 3, r->span_last);
+	r->span_first = 0;
+	return recorder_step(r, STMT_SPAN);
+}
+
+/* The n update rows just inserted, the last at the connection's last
+ * rowid, extend the open span; rows that do not follow it (never inside
+ * one transaction, where rowids grow by one) start a span of their own. */
+static asg_status recorder_span_extend(struct recorder *r, int n)
+{
+	int64_t last = sqlite3_last_insert_rowid(r->db);
+	asg_status s = ASG_OK;
+	if (r->span_first != 0 && last != r->span_last + n)
+		s = recorder_span_write(r);
+	if (r->span_first == 0)
+		r->span_first = last - n + 1;
+	r->span_last = last;
+	return s;
+}
+
 /* Write the gathered update rows: all at once when there are
  * RECORDER_ROWS, else one by one. */
 static asg_status recorder_flush(struct recorder *r)
@@ -207,23 +251,33 @@ static asg_status recorder_flush(struct recorder *r)
 	if (n == RECORDER_ROWS) {
 		for (int j = 0; j < n; j++)
 			recorder_bind_update(r, r->stmt[STMT_UPDATES], j, &r->row[j]);
-		return recorder_step(r, STMT_UPDATES);
+		asg_status s = recorder_step(r, STMT_UPDATES);
+		return s != ASG_OK ? s : recorder_span_extend(r, n);
 	}
 	asg_status s = ASG_OK;
 	for (int j = 0; j < n && s == ASG_OK; j++) {
 		recorder_bind_update(r, r->stmt[STMT_UPDATE], 0, &r->row[j]);
 		s = recorder_step(r, STMT_UPDATE);
+		if (s == ASG_OK)
+			s = recorder_span_extend(r, 1);
 	}
 	return s;
 }
 
-/* Write the gathered rows, commit, and begin again. */
+/* Write the gathered rows and their span, and commit. */
+static asg_status recorder_commit(struct recorder *r)
+{
+	asg_status s = recorder_flush(r);
+	if (s == ASG_OK)
+		s = recorder_span_write(r);
+	return s != ASG_OK ? s : recorder_step(r, STMT_COMMIT);
+}
+
+/* Commit, and begin again. */
 static asg_status recorder_checkpoint(struct recorder *r)
 {
 	r->pending = 0;
-	asg_status s = recorder_flush(r);
-	if (s == ASG_OK)
-		s = recorder_step(r, STMT_COMMIT);
+	asg_status s = recorder_commit(r);
 	return s != ASG_OK ? s : recorder_step(r, STMT_BEGIN);
 }
 
@@ -376,8 +430,8 @@ void recorder_close(struct recorder *r)
 		return;
 	rowq_stop(&r->q);
 	rowq_release(&r->q);
-	if (r->status == ASG_OK)
-		recorder_flush(r);
+	if (r->status == ASG_OK && recorder_flush(r) == ASG_OK)
+		recorder_span_write(r);
 	if (r->db && !sqlite3_get_autocommit(r->db) &&
 	    sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
@@ -411,6 +465,7 @@ asg_status recorder_run_begin(struct recorder *r, const struct run_row *row,
 		return s;
 	r->run_id = sqlite3_last_insert_rowid(r->db);
 	r->pending = 0;
+	r->span_first = 0;
 	*run_id = r->run_id;
 	if ((s = recorder_step(r, STMT_BEGIN)) != ASG_OK)
 		return s;
@@ -599,7 +654,7 @@ asg_status recorder_run_end(struct recorder *r, const struct run_result *res)
 	if (r->status != ASG_OK)
 		return r->status;
 	assert(r->run_id != 0 && "recorder_run_end outside a run");
-	if (recorder_flush(r) != ASG_OK)
+	if (recorder_flush(r) != ASG_OK || recorder_span_write(r) != ASG_OK)
 		return r->status;
 	sqlite3_stmt *st = r->stmt[STMT_RUN_END];
 	sqlite3_bind_int64(st, 1, r->run_id);

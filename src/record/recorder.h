@@ -34,7 +34,7 @@
 
 #include "../common/diag.h"
 
-#define RECORDER_SCHEMA_VERSION 3
+#define RECORDER_SCHEMA_VERSION 4
 #define RECORDER_BATCH 100000
 
 struct recorder;

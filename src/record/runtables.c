@@ -4,6 +4,11 @@
  * Two queries per schema: the tables of sqlite_master with a run_id column
  * (pragma_table_info), then each one's columns.  A table is WITHOUT ROWID
  * when its CREATE statement says so.  Not a hot path: it allocates freely.
+ *
+ * update_spans is left out of the list: its rows name rowids of `updates`,
+ * which a copy changes.  `updates` is marked spanned instead: merge.c reads
+ * a run of it through the spans and writes new ones, and
+ * runtables_delete_run deletes a run's rowid ranges, then their spans.
  */
 #include "runtables.h"
 
@@ -14,7 +19,7 @@
 
 static const char runtables_sql[] =
 	"SELECT m.name, m.sql FROM \"%w\".sqlite_master AS m"
-	" WHERE m.type = 'table' AND m.name <> 'runs'"
+	" WHERE m.type = 'table' AND m.name NOT IN ('runs', 'update_spans')"
 	" AND m.name NOT LIKE 'sqlite!_%%' ESCAPE '!'"
 	" AND EXISTS (SELECT 1 FROM pragma_table_info(m.name, %Q)"
 	"             WHERE name = 'run_id')"
@@ -79,6 +84,7 @@ static int runtables_add(sqlite3 *db, const char *schema, sqlite3_stmt *st,
 	if (!t->name || !t->sql)
 		return SQLITE_NOMEM;
 	t->rowid = sqlite3_strlike("%without rowid%", t->sql, 0) != 0;
+	t->spanned = !strcmp(t->name, "updates");
 	return runtables_read_cols(db, schema, t);
 }
 
@@ -156,14 +162,41 @@ char *runtables_column_list(const struct runtable *t, const char *skip,
 	return list;
 }
 
+/* Delete the updates rows of run run_id, span by span, then the spans. */
+static int runtables_delete_spanned(sqlite3 *db, int64_t run_id)
+{
+	sqlite3_stmt *spans = NULL, *del = NULL;
+	int rc = sqlite3_prepare_v2(db, "SELECT first_rowid, last_rowid FROM"
+				    " main.update_spans WHERE run_id = ?1", -1,
+				    &spans, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, "DELETE FROM main.updates WHERE rowid"
+					" BETWEEN ?1 AND ?2", -1, &del, NULL);
+	if (rc == SQLITE_OK)
+		sqlite3_bind_int64(spans, 1, run_id);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(spans)) == SQLITE_ROW) {
+		sqlite3_bind_int64(del, 1, sqlite3_column_int64(spans, 0));
+		sqlite3_bind_int64(del, 2, sqlite3_column_int64(spans, 1));
+		rc = sqlite3_step(del);
+		sqlite3_reset(del);
+		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+	}
+	sqlite3_finalize(spans);
+	sqlite3_finalize(del);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 int runtables_delete_run(sqlite3 *db, const struct runtables *ts,
 			 int64_t run_id)
 {
-	int rc = SQLITE_OK;
-	for (size_t i = 0; rc == SQLITE_OK && i <= ts->n; i++) {
+	int rc = runtables_delete_spanned(db, run_id);
+	for (size_t i = 0; rc == SQLITE_OK && i <= ts->n + 1; i++) {
+		const char *name = i < ts->n ? ts->t[i].name
+				 : i == ts->n ? "update_spans" : "runs";
+		if (i < ts->n && ts->t[i].spanned)
+			continue;
 		char *sql = sqlite3_mprintf("DELETE FROM main.\"%w\" WHERE run_id = %lld",
-					    i < ts->n ? ts->t[i].name : "runs",
-					    (long long)run_id);
+					    name, (long long)run_id);
 		rc = sql ? sqlite3_exec(db, sql, NULL, NULL, NULL) : SQLITE_NOMEM;
 		sqlite3_free(sql);
 	}

@@ -5,7 +5,8 @@
  * A run's rows are those of every table with a column named run_id, found
  * in the schema's sqlite_master, so that a table added to the schema later
  * is copied and deleted with its runs without a list here to keep up to
- * date.  The table `runs` itself is not listed: it is the run.
+ * date.  The table `runs` itself is not listed: it is the run; nor is
+ * update_spans, which locates the rows of `updates` (schema.c).
  *
  *	tables = runtables_read(db, "main")
  *	for each table t: its name, its columns in order, whether it has a
@@ -30,6 +31,8 @@ struct runtable {
 	char **cols;        /* its columns, in declaration order (owned) */
 	size_t ncols;       /* how many */
 	bool rowid;         /* false for a WITHOUT ROWID table */
+	bool spanned;       /* `updates`: a run's rows are the rowid ranges
+	                       of its update_spans rows */
 };
 
 struct runtables {
@@ -63,8 +66,9 @@ bool runtables_has_column(const struct runtable *t, const char *col);
 char *runtables_column_list(const struct runtable *t, const char *skip,
 			    const char *replace);
 
-/* Delete the rows of run run_id from every table of ts and from runs, in
- * main (the caller holds the transaction).  SQLite's result code. */
+/* Delete the rows of run run_id from every table of ts, update_spans and
+ * runs, in main (the caller holds the transaction).  SQLite's result
+ * code. */
 int runtables_delete_run(sqlite3 *db, const struct runtables *ts,
 			 int64_t run_id);
 
