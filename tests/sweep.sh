@@ -164,7 +164,7 @@ jobs)
 resume)
 	"$asg" run "$tmp/long.yaml" -o "$tmp/full.db" --quiet || fail "full run exits $?"
 	kill_when "$tmp/k.db" "SELECT COUNT(*) FROM runs r WHERE run_id >= 3 AND
-		status = 'running' AND EXISTS (SELECT 1 FROM updates u WHERE
+		status = 'running' AND EXISTS (SELECT 1 FROM updates_by_run u WHERE
 		u.run_id = r.run_id)" "$tmp/long.yaml" -o "$tmp/k.db"
 	[ "$(q "$tmp/k.db" "SELECT COUNT(*) FROM runs WHERE status = 'running'")" = 1 ] ||
 		fail "no interrupted run"

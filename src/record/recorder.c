@@ -47,6 +47,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ckpt.h"
 #include "rowq.h"
 #include "schema.h"
 
@@ -144,6 +145,7 @@ struct recorder {
 	                                       (owner) */
 	char error[DIAG_TEXT_MAX];          /* its message, "" if none (owner) */
 	struct rowq q;                      /* rows on their way to the writer */
+	struct ckpt ckpt;                   /* copies the WAL into the file */
 	bool queue_failed;                  /* the writer failed: status and
 	                                       error are the caller's again */
 };
@@ -264,13 +266,18 @@ static asg_status recorder_flush(struct recorder *r)
 	return s;
 }
 
-/* Write the gathered rows and their span, and commit. */
+/* Write the gathered rows and their span, commit, and have the
+ * checkpointer copy the commit into the file. */
 static asg_status recorder_commit(struct recorder *r)
 {
 	asg_status s = recorder_flush(r);
 	if (s == ASG_OK)
 		s = recorder_span_write(r);
-	return s != ASG_OK ? s : recorder_step(r, STMT_COMMIT);
+	if (s == ASG_OK)
+		s = recorder_step(r, STMT_COMMIT);
+	if (s == ASG_OK)
+		ckpt_after_commit(&r->ckpt);
+	return s;
 }
 
 /* Commit, and begin again. */
@@ -418,6 +425,8 @@ struct recorder *recorder_open(const char *path, struct diag *d)
 		diag_set(d, ASG_ENOMEM, "cannot open '%s': out of memory", path);
 		goto out_free;
 	}
+	/* without a checkpointer, SQLite's automatic checkpoint stays */
+	ckpt_start(&r->ckpt, path, r->db);
 	return r;
 out_free:
 	recorder_close(r);
@@ -435,6 +444,7 @@ void recorder_close(struct recorder *r)
 	if (r->db && !sqlite3_get_autocommit(r->db) &&
 	    sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+	ckpt_stop(&r->ckpt);   /* before the last close, which checkpoints */
 	for (int i = 0; i < STMT_COUNT; i++)
 		sqlite3_finalize(r->stmt[i]);
 	sqlite3_close(r->db);
@@ -654,6 +664,7 @@ asg_status recorder_run_end(struct recorder *r, const struct run_result *res)
 	if (r->status != ASG_OK)
 		return r->status;
 	assert(r->run_id != 0 && "recorder_run_end outside a run");
+	/* the rows first: they are kept even if the summary is refused */
 	if (recorder_flush(r) != ASG_OK || recorder_span_write(r) != ASG_OK)
 		return r->status;
 	sqlite3_stmt *st = r->stmt[STMT_RUN_END];
@@ -676,7 +687,7 @@ asg_status recorder_run_end(struct recorder *r, const struct run_result *res)
 	sqlite3_clear_bindings(st);
 	if (s != ASG_OK)
 		return s;
-	s = recorder_step(r, STMT_COMMIT);
+	s = recorder_commit(r);
 	if (s == ASG_OK)
 		r->run_id = 0;
 	return s;
