@@ -3,11 +3,14 @@
  */
 #include "ckpt.h"
 
+#include <sys/resource.h>
+
 #include <sqlite3.h>
 
 static void *ckpt_loop(void *arg)
 {
 	struct ckpt *c = arg;
+	setpriority(PRIO_PROCESS, 0, 19);   /* this thread (Linux), ckpt.h */
 	pthread_mutex_lock(&c->lock);
 	for (;;) {
 		while (c->done == c->requested && !c->stop)
