@@ -51,9 +51,11 @@
 #include "rowq.h"
 #include "schema.h"
 
-/* Update rows written by one INSERT statement (7 parameters each). */
+/* Update rows written by one INSERT statement: run_id is its parameter
+ * ?1, bound once per run; a row's other six columns are parameters
+ * 2 + 6j .. 7 + 6j. */
 #define RECORDER_ROWS 64
-#define RECORDER_UPDATE_COLS 7
+#define RECORDER_UPDATE_COLS 6
 /* The queue to the writer thread: blocks of rows (a multiple of
  * RECORDER_ROWS), and how many may wait. */
 #define RECORDER_BLOCK_ROWS (64 * RECORDER_ROWS)
@@ -202,18 +204,18 @@ static void recorder_bind_text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
-/* Bind update row `row` as the j-th row of statement st. */
-static void recorder_bind_update(struct recorder *r, sqlite3_stmt *st, int j,
+/* Bind update row `row` as the j-th row of statement st (run_id is
+ * bound by recorder_run_begin). */
+static void recorder_bind_update(sqlite3_stmt *st, int j,
 				 const struct rowq_row *row)
 {
-	int p = j * RECORDER_UPDATE_COLS;
-	sqlite3_bind_int64(st, p + 1, r->run_id);
-	sqlite3_bind_int64(st, p + 2, row->update.k);
-	recorder_bind_real(st, p + 3, row->update.t);
-	sqlite3_bind_int64(st, p + 4, row->update.worker);
-	sqlite3_bind_int64(st, p + 5, row->update.staleness);
-	recorder_bind_real(st, p + 6, row->update.step_size);
-	recorder_bind_real(st, p + 7, row->update.grad_norm2);
+	int p = 2 + j * RECORDER_UPDATE_COLS;
+	sqlite3_bind_int64(st, p, row->update.k);
+	recorder_bind_real(st, p + 1, row->update.t);
+	sqlite3_bind_int64(st, p + 2, row->update.worker);
+	sqlite3_bind_int64(st, p + 3, row->update.staleness);
+	recorder_bind_real(st, p + 4, row->update.step_size);
+	recorder_bind_real(st, p + 5, row->update.grad_norm2);
 }
 
 /* Write the open span of update rows, if any. */
@@ -252,13 +254,13 @@ static asg_status recorder_flush(struct recorder *r)
 	r->nrows = 0;
 	if (n == RECORDER_ROWS) {
 		for (int j = 0; j < n; j++)
-			recorder_bind_update(r, r->stmt[STMT_UPDATES], j, &r->row[j]);
+			recorder_bind_update(r->stmt[STMT_UPDATES], j, &r->row[j]);
 		asg_status s = recorder_step(r, STMT_UPDATES);
 		return s != ASG_OK ? s : recorder_span_extend(r, n);
 	}
 	asg_status s = ASG_OK;
 	for (int j = 0; j < n && s == ASG_OK; j++) {
-		recorder_bind_update(r, r->stmt[STMT_UPDATE], 0, &r->row[j]);
+		recorder_bind_update(r->stmt[STMT_UPDATE], 0, &r->row[j]);
 		s = recorder_step(r, STMT_UPDATE);
 		if (s == ASG_OK)
 			s = recorder_span_extend(r, 1);
@@ -380,16 +382,20 @@ static const char *recorder_updates_sql(char *buf, size_t size)
 	size_t n = (size_t)(values - recorder_sql[STMT_UPDATE]);
 	size_t len = (size_t)snprintf(buf, size, "%.*s VALUES", (int)n,
 				      recorder_sql[STMT_UPDATE]);
-	for (int j = 0; j < RECORDER_ROWS; j++)
-		len += (size_t)snprintf(buf + len, size - len, "%s(?,?,?,?,?,?,?)",
-					j ? "," : " ");
+	for (int j = 0; j < RECORDER_ROWS; j++) {
+		len += (size_t)snprintf(buf + len, size - len, "%s(?1", j ? "," : " ");
+		for (int c = 0; c < RECORDER_UPDATE_COLS; c++)
+			len += (size_t)snprintf(buf + len, size - len, ",?%d",
+						2 + j * RECORDER_UPDATE_COLS + c);
+		len += (size_t)snprintf(buf + len, size - len, ")");
+	}
 	assert(len < size);
 	return buf;
 }
 
 static asg_status recorder_prepare(struct recorder *r, struct diag *d)
 {
-	char updates_sql[256 + RECORDER_ROWS * 20];
+	char updates_sql[256 + RECORDER_ROWS * 40];
 	for (int i = 0; i < STMT_COUNT; i++) {
 		const char *sql = i == STMT_UPDATES
 			? recorder_updates_sql(updates_sql, sizeof updates_sql)
@@ -477,6 +483,8 @@ asg_status recorder_run_begin(struct recorder *r, const struct run_row *row,
 	r->pending = 0;
 	r->span_first = 0;
 	*run_id = r->run_id;
+	sqlite3_bind_int64(r->stmt[STMT_UPDATE], 1, r->run_id);
+	sqlite3_bind_int64(r->stmt[STMT_UPDATES], 1, r->run_id);
 	if ((s = recorder_step(r, STMT_BEGIN)) != ASG_OK)
 		return s;
 	r->queue_failed = false;
