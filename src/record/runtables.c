@@ -8,7 +8,7 @@
  * update_spans is left out of the list: its rows name rowids of `updates`,
  * which a copy changes.  `updates` is marked spanned instead: merge.c reads
  * a run of it through the spans and writes new ones, and
- * runtables_delete_run deletes a run's rowid ranges, then their spans.
+ * runtables_delete_run deletes the rows the spans locate, then the spans.
  */
 #include "runtables.h"
 
@@ -162,45 +162,38 @@ char *runtables_column_list(const struct runtable *t, const char *skip,
 	return list;
 }
 
-/* Delete the updates rows of run run_id, span by span, then the spans. */
-static int runtables_delete_spanned(sqlite3 *db, int64_t run_id)
+/* The rows of a run in a table (%w its name, %lld the run); in a spanned
+ * table, the rows its update_spans locate. */
+static const char runtables_delete_sql[] =
+	"DELETE FROM main.\"%w\" WHERE run_id = %lld";
+static const char runtables_delete_spanned_sql[] =
+	"DELETE FROM main.\"%w\" WHERE rowid IN (SELECT u.rowid FROM"
+	" main.update_spans s JOIN main.\"%w\" u ON u.rowid BETWEEN"
+	" s.first_rowid AND s.last_rowid WHERE s.run_id = %lld)";
+
+static int runtables_delete_rows(sqlite3 *db, const char *table, bool spanned,
+				 int64_t run_id)
 {
-	sqlite3_stmt *spans = NULL, *del = NULL;
-	int rc = sqlite3_prepare_v2(db, "SELECT first_rowid, last_rowid FROM"
-				    " main.update_spans WHERE run_id = ?1", -1,
-				    &spans, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(db, "DELETE FROM main.updates WHERE rowid"
-					" BETWEEN ?1 AND ?2", -1, &del, NULL);
-	if (rc == SQLITE_OK)
-		sqlite3_bind_int64(spans, 1, run_id);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(spans)) == SQLITE_ROW) {
-		sqlite3_bind_int64(del, 1, sqlite3_column_int64(spans, 0));
-		sqlite3_bind_int64(del, 2, sqlite3_column_int64(spans, 1));
-		rc = sqlite3_step(del);
-		sqlite3_reset(del);
-		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-	}
-	sqlite3_finalize(spans);
-	sqlite3_finalize(del);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+	char *sql = spanned
+		? sqlite3_mprintf(runtables_delete_spanned_sql, table, table,
+				  (long long)run_id)
+		: sqlite3_mprintf(runtables_delete_sql, table, (long long)run_id);
+	int rc = sql ? sqlite3_exec(db, sql, NULL, NULL, NULL) : SQLITE_NOMEM;
+	sqlite3_free(sql);
+	return rc;
 }
 
 int runtables_delete_run(sqlite3 *db, const struct runtables *ts,
 			 int64_t run_id)
 {
-	int rc = runtables_delete_spanned(db, run_id);
-	for (size_t i = 0; rc == SQLITE_OK && i <= ts->n + 1; i++) {
-		const char *name = i < ts->n ? ts->t[i].name
-				 : i == ts->n ? "update_spans" : "runs";
-		if (i < ts->n && ts->t[i].spanned)
-			continue;
-		char *sql = sqlite3_mprintf("DELETE FROM main.\"%w\" WHERE run_id = %lld",
-					    name, (long long)run_id);
-		rc = sql ? sqlite3_exec(db, sql, NULL, NULL, NULL) : SQLITE_NOMEM;
-		sqlite3_free(sql);
-	}
-	return rc;
+	int rc = SQLITE_OK;
+	for (size_t i = 0; rc == SQLITE_OK && i < ts->n; i++)
+		rc = runtables_delete_rows(db, ts->t[i].name, ts->t[i].spanned,
+					   run_id);
+	if (rc == SQLITE_OK)   /* after the rows they locate */
+		rc = runtables_delete_rows(db, "update_spans", false, run_id);
+	return rc == SQLITE_OK ? runtables_delete_rows(db, "runs", false, run_id)
+			       : rc;
 }
 
 void runtables_release_table(struct runtable *t)
