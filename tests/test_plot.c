@@ -26,6 +26,7 @@
 
 #include "src/plot/plot.h"
 #include "src/record/recorder.h"
+#include "src/record/schema.h"
 
 /* t_{0.975, 2}: three replications per sweep point. */
 #define T975_2 4.302652729749464
@@ -99,12 +100,8 @@ static void make_core(sqlite3 *db)
 	exec_sql(db, "CREATE TABLE update_spans (run_id INTEGER, first_rowid INTEGER,"
 		 " last_rowid INTEGER, PRIMARY KEY (run_id, first_rowid)) WITHOUT ROWID;"
 		 "INSERT INTO update_spans SELECT run_id, MIN(rowid), MAX(rowid)"
-		 " FROM updates GROUP BY run_id;"
-		 "CREATE VIEW updates_by_run AS SELECT s.run_id AS run_id, u.k AS k,"
-		 " u.t AS t, u.worker AS worker, u.staleness AS staleness,"
-		 " u.step_size AS step_size, u.grad_norm2 AS grad_norm2, u.rowid AS seq"
-		 " FROM update_spans s JOIN updates u"
-		 " ON u.rowid BETWEEN s.first_rowid AND s.last_rowid;");
+		 " FROM updates GROUP BY run_id;");
+	exec_sql(db, schema_updates_by_run);
 }
 
 /* Pairs (i, j) of run 1: ages reset at the ticks of the table.  Mean ages

@@ -26,6 +26,17 @@
 /* How long a writer waits for another one holding the file (ms). */
 #define SCHEMA_BUSY_TIMEOUT_MS 60000
 
+/* The view of a run's updates rows through its spans (docs/schema.md). */
+#define SCHEMA_UPDATES_BY_RUN \
+	"CREATE VIEW IF NOT EXISTS updates_by_run AS\n" \
+	"  SELECT s.run_id AS run_id, u.k AS k, u.t AS t, u.worker AS worker,\n" \
+	"         u.staleness AS staleness, u.step_size AS step_size,\n" \
+	"         u.grad_norm2 AS grad_norm2, u.rowid AS seq\n" \
+	"  FROM update_spans s JOIN updates u\n" \
+	"    ON u.rowid BETWEEN s.first_rowid AND s.last_rowid;\n"
+
+const char schema_updates_by_run[] = SCHEMA_UPDATES_BY_RUN;
+
 const char schema_ddl[] =
 	"CREATE TABLE IF NOT EXISTS meta (\n"
 	"  key   TEXT PRIMARY KEY,\n"
@@ -93,12 +104,7 @@ const char schema_ddl[] =
 	"  last_rowid  INTEGER NOT NULL,\n"
 	"  PRIMARY KEY (run_id, first_rowid)\n"
 	") WITHOUT ROWID;\n"
-	"CREATE VIEW IF NOT EXISTS updates_by_run AS\n"
-	"  SELECT s.run_id AS run_id, u.k AS k, u.t AS t, u.worker AS worker,\n"
-	"         u.staleness AS staleness, u.step_size AS step_size,\n"
-	"         u.grad_norm2 AS grad_norm2, u.rowid AS seq\n"
-	"  FROM update_spans s JOIN updates u\n"
-	"    ON u.rowid BETWEEN s.first_rowid AND s.last_rowid;\n"
+	SCHEMA_UPDATES_BY_RUN
 	"CREATE TABLE IF NOT EXISTS evals (\n"
 	"  run_id          INTEGER NOT NULL REFERENCES runs (run_id),\n"
 	"  k               INTEGER NOT NULL,\n"

@@ -28,6 +28,10 @@
 extern const char schema_ddl[];
 extern const char schema_version_update[];
 
+/* The CREATE VIEW of updates_by_run alone (also in schema_ddl), for
+ * tests that build a database of their own. */
+extern const char schema_updates_by_run[];
+
 /* Bring db, of an older schema version, to this one when only tables and
  * columns were added since (migrate.c); else ASG_EIO naming the first
  * difference, and the file is left as it was. */
