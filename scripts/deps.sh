@@ -2,13 +2,14 @@
 # deps.sh [PACKAGE]... — install the Debian packages asgdsim needs, and
 # the PACKAGEs given, if any is missing.  Used by main.sh and test.sh; safe
 # to run again (does nothing then).
+# libopenblas-serial-dev is OpenBLAS built single-threaded (CMakeLists.txt).
 # fonts-urw-base35 gives the figures their serif (Nimbus Roman, a Times);
 # clang, libclang-rt-14-dev and valgrind serve the checked builds of
 # scripts/checks.sh (libFuzzer, sanitizers, memcheck).
 set -eu
 
 packages="build-essential cmake pkg-config libgsl-dev libsqlite3-dev
-libopenblas-dev libfyaml-dev libcmocka-dev zlib1g-dev gnuplot-nox sqlite3
+libopenblas-serial-dev libfyaml-dev libcmocka-dev zlib1g-dev gnuplot-nox sqlite3
 libglpk-dev libopenmpi-dev openmpi-bin fonts-urw-base35
 clang libclang-rt-14-dev valgrind $*"
 

@@ -3,6 +3,7 @@
  */
 #include "ckpt.h"
 
+#include <stdlib.h>
 #include <sys/resource.h>
 
 #include <sqlite3.h>
@@ -39,6 +40,17 @@ static int ckpt_hook(void *arg, sqlite3 *db, const char *schema, int frames)
 	return SQLITE_OK;
 }
 
+/* The file's page size (a row of PRAGMA page_size): the log's bound in
+ * pages. */
+static int ckpt_page_size(void *arg, int ncols, char **values, char **names)
+{
+	(void)names;
+	struct ckpt *c = arg;
+	long page = ncols == 1 && values[0] ? atol(values[0]) : 0;
+	c->max_frames = page > 0 ? CKPT_LOG_BYTES / page : 0;
+	return 0;
+}
+
 asg_status ckpt_start(struct ckpt *c, const char *path, sqlite3 *writer)
 {
 	*c = (struct ckpt){ 0 };
@@ -47,7 +59,9 @@ asg_status ckpt_start(struct ckpt *c, const char *path, sqlite3 *writer)
 	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE |
 			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
 	    sqlite3_exec(c->db, "SELECT COUNT(*) FROM sqlite_master", NULL, NULL,
-			 NULL) != SQLITE_OK)
+			 NULL) != SQLITE_OK ||
+	    sqlite3_exec(c->db, "PRAGMA page_size", ckpt_page_size, c,
+			 NULL) != SQLITE_OK || c->max_frames < 1)
 		goto out_close;
 	if (pthread_mutex_init(&c->lock, NULL) != 0)
 		goto out_close;
@@ -79,7 +93,7 @@ void ckpt_after_commit(struct ckpt *c)
 	pthread_mutex_lock(&c->lock);
 	unsigned long mine = ++c->requested;
 	pthread_cond_signal(&c->asked);
-	if (c->log_frames > CKPT_LOG_FRAMES)
+	if (c->log_frames > c->max_frames)
 		while (c->done < mine)
 			pthread_cond_wait(&c->copied, &c->lock);
 	pthread_mutex_unlock(&c->lock);

@@ -15,12 +15,12 @@
  * The log is rewound (written again from its start) only by a write
  * transaction that began when every frame of it was copied.  A writer
  * that begins its next transaction right after a commit never sees that,
- * so once the log is longer than CKPT_LOG_FRAMES the writer waits, after
+ * so once the log is longer than CKPT_LOG_BYTES the writer waits, after
  * its commit, for the checkpoint of that commit (ckpt_after_commit):
- * about one commit of copying and two fsyncs, once per CKPT_LOG_FRAMES
- * pages written.  The writer's connection tells the log's length at each
- * commit (sqlite3_wal_hook, which also turns SQLite's automatic
- * checkpoint off), so the log never passes CKPT_LOG_FRAMES by more than
+ * about one commit of copying and two fsyncs, once per CKPT_LOG_BYTES
+ * written.  The writer's connection tells the log's length, in pages, at
+ * each commit (sqlite3_wal_hook, which also turns SQLite's automatic
+ * checkpoint off), so the log never passes CKPT_LOG_BYTES by more than
  * one commit.
  *
  * The thread runs at the lowest priority (nice 19; on Linux the nice
@@ -45,9 +45,9 @@
 
 #include "../common/status.h"
 
-/* The length of the log (pages: 64 MiB of 4 KiB pages) past which the
- * writer waits for a checkpoint so that the log rewinds. */
-#define CKPT_LOG_FRAMES 16384
+/* The length of the log (bytes of pages) past which the writer waits for
+ * a checkpoint so that the log rewinds. */
+#define CKPT_LOG_BYTES (64L << 20)
 
 struct sqlite3;
 
@@ -60,7 +60,8 @@ struct ckpt {
 	unsigned long requested; /* checkpoints asked for */
 	unsigned long done;      /* of those, the ones a checkpoint covered */
 	int log_frames;          /* the log's length at the writer's last
-	                            commit (the writer's) */
+	                            commit, in pages (the writer's) */
+	long max_frames;         /* CKPT_LOG_BYTES in the file's pages */
 	bool stop;
 	bool running;            /* the thread exists */
 };
@@ -73,7 +74,7 @@ asg_status ckpt_start(struct ckpt *c, const char *path,
 		      struct sqlite3 *writer);
 
 /* The writer committed: ask for a checkpoint, and wait for it when the
- * log has grown past CKPT_LOG_FRAMES.  Does nothing if not running. */
+ * log has grown past CKPT_LOG_BYTES.  Does nothing if not running. */
 void ckpt_after_commit(struct ckpt *c);
 
 /* End the thread after the checkpoint under way, close the connection.
