@@ -109,12 +109,58 @@ static void test_random_against_sort(void **state)
 	free(ref);
 }
 
+/* The earliest of n reference events by (t, seq); n > 0. */
+static size_t ref_min(const struct event *ref, size_t n)
+{
+	size_t best = 0;
+	for (size_t i = 1; i < n; i++)
+		if (cmp_event(&ref[i], &ref[best]) < 0)
+			best = i;
+	return best;
+}
+
+/* Pushes, pops and peeks in a random order, as handlers make them (a pop
+ * then pushes, or pops in a row), against a linear scan of the pending
+ * events: every pop and peek is the earliest pending event. */
+static void test_interleaved_against_scan(void **state)
+{
+	(void)state;
+	enum { OPS = 200000, MAX = 300 };
+	struct event ref[MAX];
+	size_t n = 0;
+	uint64_t seq = 0, x = 2463534242ull;
+	struct eventq q;
+	assert_int_equal(eventq_init(&q, 4), ASG_OK);
+	for (uint32_t op = 0; op < OPS; op++) {
+		x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+		unsigned what = (unsigned)(x % 8);
+		if ((what < 4 && n < MAX) || n == 0) {
+			double t = (double)((x >> 8) % 50);   /* many ties */
+			assert_int_equal(eventq_push(&q, t, what, op), ASG_OK);
+			ref[n++] = (struct event){ .t = t, .seq = seq++, .kind = what, .who = op };
+		} else if (what < 7) {
+			size_t m = ref_min(ref, n);
+			struct event ev;
+			assert_true(eventq_pop(&q, &ev));
+			assert_int_equal(ev.seq, ref[m].seq);
+			assert_int_equal(ev.who, ref[m].who);
+			ref[m] = ref[--n];
+		} else {
+			size_t m = ref_min(ref, n);
+			assert_int_equal(eventq_peek(&q)->seq, ref[m].seq);
+		}
+		assert_int_equal(eventq_empty(&q), n == 0);
+	}
+	eventq_release(&q);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_push_pop_table),
 		cmocka_unit_test(test_scheduled_from_handler_does_not_overtake),
 		cmocka_unit_test(test_random_against_sort),
+		cmocka_unit_test(test_interleaved_against_scan),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
