@@ -12,7 +12,7 @@
  * its kin copy the row into a queue (rowq.h) and return, and a writer
  * thread, started by recorder_run_begin and ended by recorder_run_end,
  * inserts them in the order they were recorded, and checkpoints.  So
- * SQLite's cost of a row, ~4,600 instructions, runs beside the simulation
+ * SQLite's cost of a row, ~2,400 instructions, runs beside the simulation
  * on another processor; the simulation waits only when the writer is
  * RECORDER_BLOCKS blocks behind.  While the writer runs it alone uses the
  * connection; the other calls (workers, aoi_summary and coupling rows, the
@@ -20,11 +20,12 @@
  * has the connection to itself.  Nothing allocates after recorder_open.
  *
  * Update rows, the millions, are gathered RECORDER_ROWS at a time by the
- * writer and inserted by one prepared statement: one step per
- * RECORDER_ROWS rows instead of one per row takes insertion from ~0.6 to
- * ~1.6 M rows/s (docs/schema.md, "What writing costs").  The gathered rows
- * are written before every checkpoint and commit, so a checkpoint holds
- * every row recorded before it.
+ * writer and inserted by one statement that reads them from the array
+ * (asg_update_rows, updrows.h): one step per RECORDER_ROWS rows, and no
+ * value bound, instead of a step and six binds per row (docs/schema.md,
+ * "What writing costs").  The gathered rows are written before every
+ * checkpoint and commit, so a checkpoint holds every row recorded before
+ * it.
  *
  * `updates` has no index: keeping one on (run_id, k) cost a third of the
  * writer's time.  Instead the rows of a run inserted in one transaction
@@ -50,15 +51,14 @@
 #include "ckpt.h"
 #include "rowq.h"
 #include "schema.h"
+#include "updrows.h"
 
-/* Update rows written by one INSERT statement: run_id is its parameter
- * ?1, bound once per run; a row's other six columns are parameters
- * 2 + 6j .. 7 + 6j. */
-#define RECORDER_ROWS 64
-#define RECORDER_UPDATE_COLS 6
+/* Update rows written by one INSERT statement (STMT_UPDATES): run_id is
+ * its parameter ?1, bound once per run, the rows its parameter ?2. */
+#define RECORDER_ROWS 1024
 /* The queue to the writer thread: blocks of rows (a multiple of
  * RECORDER_ROWS), and how many may wait. */
-#define RECORDER_BLOCK_ROWS (64 * RECORDER_ROWS)
+#define RECORDER_BLOCK_ROWS (4 * RECORDER_ROWS)
 #define RECORDER_BLOCKS 4
 
 /* The statements of a recorder, prepared once at open. */
@@ -67,8 +67,7 @@ enum recorder_stmt {
 	STMT_COMMIT,     /* COMMIT */
 	STMT_RUN,        /* insert a runs row, status 'running' */
 	STMT_RUN_END,    /* the summary of a run */
-	STMT_UPDATE,     /* one updates row */
-	STMT_UPDATES,    /* RECORDER_ROWS updates rows (SQL built at open) */
+	STMT_UPDATES,    /* up to RECORDER_ROWS updates rows, from row[] */
 	STMT_SPAN,       /* an update_spans row */
 	STMT_EVAL,       /* an evals row */
 	STMT_WORKER,     /* a workers row */
@@ -95,9 +94,10 @@ static const char *const recorder_sql[STMT_COUNT] = {
 		" test_accuracy = ?11, diverged_at = ?12,"
 		" finished = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 		" WHERE run_id = ?1",
-	[STMT_UPDATE] =
+	[STMT_UPDATES] =
 		"INSERT INTO updates (run_id, k, t, worker, staleness, step_size,"
-		" grad_norm2) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		" grad_norm2) SELECT ?1, k, t, worker, staleness, step_size,"
+		" grad_norm2 FROM asg_update_rows(?2)",
 	[STMT_SPAN] =
 		"INSERT INTO update_spans (run_id, first_rowid, last_rowid)"
 		" VALUES (?1, ?2, ?3)",
@@ -204,20 +204,6 @@ static void recorder_bind_text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
-/* Bind update row `row` as the j-th row of statement st (run_id is
- * bound by recorder_run_begin). */
-static void recorder_bind_update(sqlite3_stmt *st, int j,
-				 const struct rowq_row *row)
-{
-	int p = 2 + j * RECORDER_UPDATE_COLS;
-	sqlite3_bind_int64(st, p, row->update.k);
-	recorder_bind_real(st, p + 1, row->update.t);
-	sqlite3_bind_int64(st, p + 2, row->update.worker);
-	sqlite3_bind_int64(st, p + 3, row->update.staleness);
-	recorder_bind_real(st, p + 4, row->update.step_size);
-	recorder_bind_real(st, p + 5, row->update.grad_norm2);
-}
-
 /* Write the open span of update rows, if any. */
 static asg_status recorder_span_write(struct recorder *r)
 {
@@ -246,26 +232,20 @@ static asg_status recorder_span_extend(struct recorder *r, int n)
 	return s;
 }
 
-/* Write the gathered update rows: all at once when there are
- * RECORDER_ROWS, else one by one. */
+/* Write the gathered update rows, by one statement. */
 static asg_status recorder_flush(struct recorder *r)
 {
 	int n = r->nrows;
 	r->nrows = 0;
-	if (n == RECORDER_ROWS) {
-		for (int j = 0; j < n; j++)
-			recorder_bind_update(r->stmt[STMT_UPDATES], j, &r->row[j]);
-		asg_status s = recorder_step(r, STMT_UPDATES);
-		return s != ASG_OK ? s : recorder_span_extend(r, n);
-	}
-	asg_status s = ASG_OK;
-	for (int j = 0; j < n && s == ASG_OK; j++) {
-		recorder_bind_update(r->stmt[STMT_UPDATE], 0, &r->row[j]);
-		s = recorder_step(r, STMT_UPDATE);
-		if (s == ASG_OK)
-			s = recorder_span_extend(r, 1);
-	}
-	return s;
+	if (n == 0)
+		return ASG_OK;
+	struct updrows rows = { r->row, (size_t)n };
+	int rc = updrows_bind(r->stmt[STMT_UPDATES], 2, &rows);
+	if (rc != SQLITE_OK)
+		return recorder_fail(r, rc);
+	asg_status s = recorder_step(r, STMT_UPDATES);
+	sqlite3_bind_null(r->stmt[STMT_UPDATES], 2);   /* rows goes out of scope */
+	return s != ASG_OK ? s : recorder_span_extend(r, n);
 }
 
 /* Write the gathered rows and their span, commit, and have the
@@ -374,33 +354,14 @@ static bool recorder_write_rows(void *ctx, const struct rowq_row *rows, size_t n
 	return r->status == ASG_OK;
 }
 
-/* The INSERT of RECORDER_ROWS update rows, in buf. */
-static const char *recorder_updates_sql(char *buf, size_t size)
-{
-	const char *values = strstr(recorder_sql[STMT_UPDATE], " VALUES");
-	assert(values);
-	size_t n = (size_t)(values - recorder_sql[STMT_UPDATE]);
-	size_t len = (size_t)snprintf(buf, size, "%.*s VALUES", (int)n,
-				      recorder_sql[STMT_UPDATE]);
-	for (int j = 0; j < RECORDER_ROWS; j++) {
-		len += (size_t)snprintf(buf + len, size - len, "%s(?1", j ? "," : " ");
-		for (int c = 0; c < RECORDER_UPDATE_COLS; c++)
-			len += (size_t)snprintf(buf + len, size - len, ",?%d",
-						2 + j * RECORDER_UPDATE_COLS + c);
-		len += (size_t)snprintf(buf + len, size - len, ")");
-	}
-	assert(len < size);
-	return buf;
-}
-
 static asg_status recorder_prepare(struct recorder *r, struct diag *d)
 {
-	char updates_sql[256 + RECORDER_ROWS * 40];
+	int rc = updrows_register(r->db);
+	if (rc != SQLITE_OK)
+		return diag_set(d, schema_status(rc), "cannot open '%s': %s",
+				r->path, sqlite3_errmsg(r->db));
 	for (int i = 0; i < STMT_COUNT; i++) {
-		const char *sql = i == STMT_UPDATES
-			? recorder_updates_sql(updates_sql, sizeof updates_sql)
-			: recorder_sql[i];
-		int rc = sqlite3_prepare_v3(r->db, sql, -1,
+		rc = sqlite3_prepare_v3(r->db, recorder_sql[i], -1,
 					    SQLITE_PREPARE_PERSISTENT,
 					    &r->stmt[i], NULL);
 		if (rc != SQLITE_OK)
@@ -483,7 +444,6 @@ asg_status recorder_run_begin(struct recorder *r, const struct run_row *row,
 	r->pending = 0;
 	r->span_first = 0;
 	*run_id = r->run_id;
-	sqlite3_bind_int64(r->stmt[STMT_UPDATE], 1, r->run_id);
 	sqlite3_bind_int64(r->stmt[STMT_UPDATES], 1, r->run_id);
 	if ((s = recorder_step(r, STMT_BEGIN)) != ASG_OK)
 		return s;
