@@ -53,7 +53,10 @@ dump() {
 	spans "$1"
 	for t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE type = 'table'
 			AND name NOT IN ('meta', 'update_spans') ORDER BY name"); do
-		cols=$(sqlite3 "$1" "SELECT group_concat(name, ',') FROM
+		# reals to 17 digits (sqlite3 prints 15): equal means equal bits
+		cols=$(sqlite3 "$1" "SELECT group_concat('CASE typeof(' || name ||
+			') WHEN ''real'' THEN printf(''%!.17g'', ' || name ||
+			') ELSE ' || name || ' END', ',') FROM
 			pragma_table_info('$t') WHERE name NOT IN
 			('wall_seconds', 'started', 'finished')")
 		echo "== $t"
