@@ -293,9 +293,9 @@ static asg_status schema_check(sqlite3 *db, const char *path, bool writable,
 /* WAL, synchronous=NORMAL, a page cache that holds a checkpoint's dirty
  * pages (RECORDER_BATCH rows are ~4 MB) instead of spilling them to the
  * WAL mid-transaction, and, if the file is new, its page size (which must
- * come before WAL) and the tables.  Creating
- * is idempotent (IF NOT EXISTS, OR IGNORE) and runs in one immediate
- * transaction, so two processes creating the same file agree. */
+ * come before WAL) and the tables.  Creating is idempotent (IF NOT EXISTS,
+ * OR IGNORE) and runs in one immediate transaction, so two processes
+ * creating the same file agree. */
 static asg_status schema_prepare_writer(sqlite3 *db, const char *path,
 					bool empty, struct diag *d)
 {
@@ -306,8 +306,8 @@ static asg_status schema_prepare_writer(sqlite3 *db, const char *path,
 				  SCHEMA_TEXT(SCHEMA_PAGE_SIZE), NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(db, "PRAGMA journal_mode = WAL;"
-			      "PRAGMA synchronous = NORMAL;"
-			      "PRAGMA cache_size = -16384;", NULL, NULL, NULL);
+				  "PRAGMA synchronous = NORMAL;"
+				  "PRAGMA cache_size = -16384;", NULL, NULL, NULL);
 	if (rc == SQLITE_OK && empty) {
 		rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 		if (rc == SQLITE_OK)
