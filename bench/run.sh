@@ -123,9 +123,11 @@ asg() { # TAG ARGS... : asgdsim run into a new database
 	r=$(sqlite3 -separator ' ' "$out/a.db" 'SELECT wall_seconds, mean_staleness FROM runs')
 	echo "${r% *} $t ${r#* }" >>"$out/$tag"
 }
+median() { # the median of the numbers on stdin, one per line
+	sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
 med() { # TAG COLUMN -> the median of that column over the runs of TAG
-	awk -v c="$2" '{ print $c }' "$out/$1" | sort -g |
-		awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+	awk -v c="$2" '{ print $c }' "$out/$1" | median
 }
 div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3g", a / b }'; }
 rel() { # TAG_A TAG_B COLUMN -> median of A / median of B
@@ -134,17 +136,15 @@ rel() { # TAG_A TAG_B COLUMN -> median of A / median of B
 pairs() { # TAG_A TAG_B COLUMN -> the median of A_i / B_i over the
 	# repetitions i: each pair ran back to back, so drift of the machine
 	# between repetitions cancels
-	paste -d ' ' "$out/$1" "$out/$2" | awk -v c="$3" '{
-		n = NF / 2; print $c / $(n + c) }' | sort -g |
-		awk '{ v[NR] = $1 } END { printf "%.3g", v[int((NR + 1) / 2)] }'
+	div "$(paste -d ' ' "$out/$1" "$out/$2" | awk -v c="$3" '{
+		n = NF / 2; print $c / $(n + c) }' | median)" 1
 }
 pairs_per_update() { # TAG_A TAG_A1 TAG_B -> the median over the pairs of
 	# (A_i - A1_i) / B_i, loop seconds: A less its run of 1 update (the
 	# fixed cost inside its loop: the protocol's set-up, the evaluations
 	# of the first and last point), against B
-	paste -d ' ' "$out/$1" "$out/$2" "$out/$3" | awk '{
-		n = NF / 3; print ($1 - $(n + 1)) / $(2 * n + 1) }' | sort -g |
-		awk '{ v[NR] = $1 } END { printf "%.3g", v[int((NR + 1) / 2)] }'
+	div "$(paste -d ' ' "$out/$1" "$out/$2" "$out/$3" | awk '{
+		n = NF / 3; print ($1 - $(n + 1)) / $(2 * n + 1) }' | median)" 1
 }
 header() {
 	echo

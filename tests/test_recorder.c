@@ -26,6 +26,7 @@
 #include "src/record/ckpt.h"
 #include "src/record/recorder.h"
 #include "src/record/report.h"
+#include "src/record/schema.h"
 
 /* Remove a database and its WAL side files. */
 static void db_remove(const char *path)
@@ -904,7 +905,7 @@ static void test_insert_throughput(void **state)
 	       1e-6 * (double)final_bytes);
 	/* a log frame is a page and a 24-byte header; the log may pass
 	 * CKPT_LOG_BYTES by one commit of RECORDER_BATCH rows, ~4 MB */
-	const long page = 16384;
+	const long page = SCHEMA_PAGE_SIZE;
 	assert_int_equal(q_int(path, "PRAGMA page_size"), page);
 	assert_true(log_bytes <= (CKPT_LOG_BYTES / page + 400) * (page + 24));
 	assert_true(db_bytes >= final_bytes / 2);
